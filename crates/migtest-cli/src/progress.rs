@@ -1,0 +1,49 @@
+//! Progress on a terminal while a run goes on: one spinner line on stderr.
+
+use indicatif::{ProgressBar, ProgressStyle};
+use migtest_report::{Event, Listener};
+
+/// Shows what the run is doing; silent when stderr is not a terminal.
+pub(crate) struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    pub(crate) fn new(enabled: bool) -> Self {
+        let bar = enabled.then(|| {
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} [{pos}/{len}] {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(std::time::Duration::from_millis(100));
+            bar
+        });
+        Progress { bar }
+    }
+
+    pub(crate) fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Listener for Progress {
+    fn on_event(&mut self, event: &Event) {
+        let Some(bar) = &self.bar else { return };
+        match event {
+            Event::Loaded { count } => bar.set_length(*count as u64),
+            Event::Booting { backend } => bar.set_message(format!("starting PostgreSQL ({backend})")),
+            Event::Booted { server } => bar.set_message(format!("PostgreSQL {} ready", server.version)),
+            Event::CheckStarted { version, name, check } => bar.set_message(format!("{version} {name}: {check}")),
+            Event::CheckFinished { check, .. } => {
+                if *check == migtest_report::Check::Redo {
+                    bar.inc(1);
+                }
+            }
+            Event::LadderStarted { steps } => bar.set_message(format!("ladder: {steps} migrations down and up")),
+            Event::SmokeStarted { file } => bar.set_message(format!("smoke: {file}")),
+            Event::SmokeFinished { .. } => {}
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Errors of starting and reaching a throwaway server.
+
+use std::path::PathBuf;
+
+/// Why a server could not be provided.
+#[derive(Debug, thiserror::Error)]
+pub enum PgError {
+    #[error(
+        "no PostgreSQL server binaries found{}; install them (e.g. Debian's postgresql package), \
+         pass --pg-bin DIR or set PG_BIN to the folder holding `postgres` and `initdb`",
+        wanted.map(|m| format!(" for major {m}")).unwrap_or_default()
+    )]
+    BinariesNotFound { wanted: Option<u32> },
+    #[error("{} does not hold PostgreSQL server binaries (`postgres` and `initdb`)", dir.display())]
+    NotServerBinaries { dir: PathBuf },
+    #[error("could not run {}", program.display())]
+    Spawn {
+        program: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} failed ({status}):\n{output}", program.display())]
+    CommandFailed { program: PathBuf, status: String, output: String },
+    #[error("could not read the version printed by {}: {output:?}", program.display())]
+    Version { program: PathBuf, output: String },
+    #[error("running as root, but no unprivileged user to run PostgreSQL as (tried {tried}); create one or set MIGTEST_PG_USER")]
+    NoUnprivilegedUser { tried: String },
+    #[error(
+        "PostgreSQL runs as the unprivileged user {user}, which cannot enter {} (mode {mode:o}); \
+         point TMPDIR at a folder it can enter (e.g. /tmp)",
+        path.display()
+    )]
+    Unreachable { path: PathBuf, user: String, mode: u32 },
+    #[error("could not prepare the server's directory {}", path.display())]
+    Directory {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the server exited during start-up ({status}); its last log lines:\n{log_tail}")]
+    ExitedDuringStart { status: String, log_tail: String },
+    #[error("the server did not accept connections within {seconds} s; its last log lines:\n{log_tail}")]
+    NotReady {
+        seconds: u64,
+        log_tail: String,
+        #[source]
+        source: Option<sqlx::Error>,
+    },
+    #[error("could not install PostgreSQL {major}: {message}")]
+    Install { major: u32, message: String },
+    #[error("could not query the server")]
+    Query(#[source] sqlx::Error),
+}

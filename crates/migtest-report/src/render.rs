@@ -1,0 +1,11 @@
+//! Renderers: each writes a [`RunReport`](crate::RunReport) onto the writer it is handed.
+
+mod github;
+mod human;
+mod json;
+mod junit;
+
+pub use github::github_annotations;
+pub use human::{HumanOptions, finding_headline, human};
+pub use json::json;
+pub use junit::junit;

@@ -1,0 +1,88 @@
+//! The engine: load the migrations, start a throwaway server, walk every migration up, down
+//! and up again comparing schema snapshots, optionally run the ladder, run the smoke evals,
+//! and return a [`RunReport`]. Progress goes to a [`Listener`]; nothing is printed here.
+//!
+//! A failing migration is a finding in the report; `Err` means the tool could not do its job.
+
+mod engine;
+mod messages;
+
+use std::path::PathBuf;
+
+pub use engine::run;
+pub use migtest_pg::{self as pg, Backend, KeptServer, NativeOptions};
+pub use migtest_report::{Listener, NullListener, RunReport};
+
+/// The bookkeeping table sqlx uses by default.
+pub const SQLX_MIGRATIONS_TABLE: &str = "_sqlx_migrations";
+/// The scratch database every run creates in its throwaway server.
+pub const SCRATCH_DATABASE: &str = "migtest";
+
+/// Everything a run needs, resolved from flags by the caller.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// The migration folder.
+    pub source: PathBuf,
+    pub backend: Backend,
+    /// The folder of `.slt` smoke evals; `None` runs none.
+    pub smoke_dir: Option<PathBuf>,
+    /// Also revert every migration and re-apply them all.
+    pub ladder: bool,
+    /// A migration without a down is a note instead of a finding.
+    pub allow_irreversible: bool,
+    /// Leave the server running at the end.
+    pub keep: bool,
+    /// sqlx's bookkeeping table, as given to `Migrator::dangerous_set_table_name`.
+    pub bookkeeping_table: String,
+}
+
+impl RunConfig {
+    /// The defaults of `cargo xtask migrate-test` for a migration folder.
+    pub fn new(source: impl Into<PathBuf>) -> Self {
+        RunConfig {
+            source: source.into(),
+            backend: Backend::Native(NativeOptions::default()),
+            smoke_dir: None,
+            ladder: false,
+            allow_irreversible: false,
+            keep: false,
+            bookkeeping_table: SQLX_MIGRATIONS_TABLE.to_owned(),
+        }
+    }
+}
+
+/// The report, and the server when it was kept.
+#[derive(Debug)]
+pub struct RunOutcome {
+    pub report: RunReport,
+    pub kept: Option<KeptServer>,
+}
+
+/// Why a run could not be completed: the tool's failure, not the migrations'.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Load(#[from] migtest_migrations::LoadError),
+    #[error("could not start PostgreSQL")]
+    Server(#[from] migtest_pg::PgError),
+    #[error("lost the connection to PostgreSQL while {doing}")]
+    Connection {
+        doing: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("could not capture a schema snapshot {when}")]
+    Snapshot {
+        when: String,
+        #[source]
+        source: migtest_schema::SnapshotError,
+    },
+    #[error("could not prepare sqlx's bookkeeping table {table}")]
+    Bookkeeping {
+        table: String,
+        #[source]
+        source: sqlx::migrate::MigrateError,
+    },
+    #[error(transparent)]
+    Smoke(#[from] migtest_smoke::SmokeError),
+}

@@ -1,0 +1,3 @@
+-- Drops API keys.
+
+DROP TABLE api_keys;

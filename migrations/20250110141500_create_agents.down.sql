@@ -1,0 +1,4 @@
+-- Drops agent versions and agents.
+
+DROP TABLE agent_versions;
+DROP TABLE agents;

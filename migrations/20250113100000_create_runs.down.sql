@@ -1,0 +1,4 @@
+-- Drops runs and the run_status type.
+
+DROP TABLE runs;
+DROP TYPE run_status;

@@ -1,0 +1,4 @@
+-- Drops approvals and the approval_state type.
+
+DROP TABLE approvals;
+DROP TYPE approval_state;

@@ -1,0 +1,3 @@
+-- Drops verify_api_key().
+
+DROP FUNCTION verify_api_key(text, bytea);
