@@ -60,21 +60,26 @@ struct Cli {
     command: Command,
 }
 
+/// Every migtest command; flatten it into an xtask's own clap enum to offer them all.
 #[derive(Debug, clap::Subcommand)]
-enum Command {
+pub enum Command {
     MigrateTest(MigrateTest),
     PgInstall(PgInstall),
+}
+
+/// Runs one migtest command.
+pub fn run_command(command: Command, workspace: &Workspace) -> ExitCode {
+    match command {
+        Command::MigrateTest(flags) => migrate_test(flags, workspace),
+        Command::PgInstall(flags) => pg_install::pg_install(flags),
+    }
 }
 
 /// Parses `cargo xtask migrate-test ...` from the process arguments, runs it, and returns the
 /// exit code. `manifest_dir` is the xtask package's `CARGO_MANIFEST_DIR`.
 pub fn main(manifest_dir: &str) -> std::process::ExitCode {
     let workspace = Workspace::from_xtask_manifest_dir(manifest_dir);
-    let code = match Cli::parse().command {
-        Command::MigrateTest(flags) => migrate_test(flags, &workspace),
-        Command::PgInstall(flags) => pg_install::pg_install(flags),
-    };
-    exit(code)
+    exit(run_command(Cli::parse().command, &workspace))
 }
 
 /// Converts an [`ExitCode`] for `main`.

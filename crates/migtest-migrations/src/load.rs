@@ -45,6 +45,12 @@ impl Script {
     pub fn sql(&self) -> &str {
         self.migration.sql.as_str()
     }
+
+    /// Maps PostgreSQL's error position (1-based characters into [`Script::sql`]) to a line
+    /// and column of the file.
+    pub fn locate(&self, position: usize) -> Option<crate::SourcePosition> {
+        crate::locate(self.sql(), position)
+    }
 }
 
 /// Why a migration has no down to test.

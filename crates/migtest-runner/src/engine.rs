@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use migtest_migrations::{Down, MigrationSet, NoDown, PlannedMigration, Problem, Script, Side, load, locate};
+use migtest_migrations::{Down, MigrationSet, NoDown, PlannedMigration, Problem, Script, Side, load};
 use migtest_pg::Server;
 use migtest_report::{
     Check, CheckOutcome, CheckStatus, Event, Finding, Listener, Location, MigrationReport, Note, PgErrorInfo,
@@ -524,7 +524,7 @@ fn classify(error: MigrateError, migration: &PlannedMigration, script: &Script, 
         hint: pg.hint().map(str::to_owned),
     });
     let position = match pg.position() {
-        Some(PgErrorPosition::Original(position)) => locate(script.sql(), position),
+        Some(PgErrorPosition::Original(position)) => script.locate(position),
         _ => None,
     };
     finding.location = Some(match position {

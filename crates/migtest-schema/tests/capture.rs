@@ -577,18 +577,6 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
-        name: "pg18 not null validated",
-        setup: "CREATE TABLE nn (a int); ALTER TABLE nn ADD CONSTRAINT nn_a NOT NULL a NOT VALID;",
-        change: "ALTER TABLE nn VALIDATE CONSTRAINT nn_a;",
-        expected: &[(K::Table, "public.nn", Changed)],
-    },
-    Case {
-        name: "pg18 not null plain",
-        setup: "CREATE TABLE nn (a int NOT NULL, b int);",
-        change: "ALTER TABLE nn ALTER COLUMN b SET NOT NULL; ALTER TABLE nn ALTER COLUMN a DROP NOT NULL; ALTER TABLE nn ALTER COLUMN a SET NOT NULL;",
-        expected: &[(K::Table, "public.nn", Changed)],
-    },
-    Case {
         name: "bookkeeping table created and filled",
         setup: "",
         change: "CREATE TABLE _sqlx_migrations (
