@@ -44,7 +44,8 @@ fn the_workspace_migrations_pass_every_check_and_the_ladder() {
 }
 
 /// Each fixture folder holds `migrations/` and `expected`: the `<version> <check>` lines of the
-/// findings the run must report, nothing more, nothing less.
+/// findings the run must report, nothing more, nothing less (`smoke <file>` for smoke evals).
+/// Optional: `smoke/` (its evals are run) and `args` (extra flags, e.g. `--ladder`).
 #[test]
 fn every_fixture_reports_exactly_its_expected_findings() {
     let cases = fixture_cases();
@@ -60,9 +61,9 @@ fn every_fixture_reports_exactly_its_expected_findings() {
                     chunk
                         .into_iter()
                         .map(|case| {
-                            let source = format!("tests/fixtures/{case}/migrations");
-                            let result = run(&["--source", &source, "--no-smoke", "--format", "json"]);
-                            (case, result)
+                            let args = fixture_args(&case);
+                            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                            (case, run(&args))
                         })
                         .collect::<Vec<_>>()
                 })
@@ -93,6 +94,51 @@ fn every_fixture_reports_exactly_its_expected_findings() {
         }
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n\n"));
+}
+
+/// The command line for a fixture case: its migrations, its smoke evals or none, its extra flags.
+fn fixture_args(case: &str) -> Vec<String> {
+    let folder = fixture(case);
+    let mut args = vec!["--source".to_owned(), format!("tests/fixtures/{case}/migrations"), "--format".into(), "json".into()];
+    if folder.join("smoke").is_dir() {
+        args.extend(["--smoke".to_owned(), format!("tests/fixtures/{case}/smoke")]);
+    } else {
+        args.push("--no-smoke".into());
+    }
+    if let Ok(extra) = std::fs::read_to_string(folder.join("args")) {
+        args.extend(extra.split_whitespace().map(str::to_owned));
+    }
+    args
+}
+
+#[test]
+fn every_check_kind_has_a_fixture_that_triggers_it_and_one_that_passes() {
+    let mut triggered = std::collections::BTreeSet::new();
+    let mut passing_with = std::collections::BTreeSet::new();
+    for case in fixture_cases() {
+        let expected = std::fs::read_to_string(fixture(&case).join("expected")).unwrap_or_default();
+        for line in expected.lines() {
+            if let Some(check) = line.split_whitespace().nth(1).filter(|_| !line.starts_with("smoke")) {
+                triggered.insert(check.to_owned());
+            } else if line.starts_with("smoke") {
+                triggered.insert("smoke".to_owned());
+            }
+        }
+        if expected.trim().is_empty() {
+            let args = fixture_args(&case).join(" ");
+            passing_with.insert("up down roundtrip redo".to_owned());
+            if args.contains("--ladder") {
+                passing_with.insert("ladder".to_owned());
+            }
+            if args.contains("--smoke") {
+                passing_with.insert("smoke".to_owned());
+            }
+        }
+    }
+    for check in ["up", "down", "roundtrip", "redo", "ladder", "smoke"] {
+        assert!(triggered.contains(check), "no fixture triggers {check}");
+    }
+    assert!(passing_with.contains("ladder") && passing_with.contains("smoke"), "{passing_with:?}");
 }
 
 #[test]
