@@ -8,9 +8,10 @@
 //!
 //! Left out on purpose: the system schemas, temporary and TOAST schemas, objects that belong to an
 //! extension (the extension stands for them), the migration tool's bookkeeping table with its
-//! index and sequence, the bootstrap superuser and the `pg_*` roles. Not covered yet: casts,
-//! operators and operator classes, languages, text search objects, publications and
-//! subscriptions, user mappings, database-level settings.
+//! index and sequence, the bootstrap superuser and the `pg_*` roles. Roles are cluster-wide, so a
+//! snapshot also sees the roles that work in other databases of the same cluster creates. Not
+//! covered yet: casts, operators and operator classes, languages, text search objects,
+//! publications and subscriptions, user mappings, database-level settings.
 
 mod acl;
 mod catalog;
