@@ -188,6 +188,51 @@ fn machine_formats_carry_the_findings() {
     assert!(json["migrations"][0]["checks"][0]["millis"].is_number());
 }
 
+/// Majors the matrix tests run on: Debian's 15 and one fetched by `cargo xtask pg-install`.
+const MATRIX: &str = "15,17";
+
+#[test]
+fn a_version_matrix_reports_each_major_and_keeps_ok_and_failures_meaning() {
+    let passing = run(&["--pg", MATRIX, "--ladder", "--format", "json"]);
+    let report = passing.json();
+    assert_eq!(passing.code, Some(0), "{:#}\n{}", report["failures"], passing.stderr);
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["majors"], serde_json::json!([15, 17]));
+    for major in ["15", "17"] {
+        let section = &report["postgres"][major];
+        assert_eq!(section["ok"], true, "pg {major}");
+        assert_eq!(section["server"]["major"].as_u64().map(|m| m.to_string()).as_deref(), Some(major));
+        assert!(section["smoke"].as_array().is_some_and(|s| !s.is_empty()));
+    }
+
+    let failing = run(&["--pg", MATRIX, "--source", "tests/fixtures/down_forgets_index/migrations", "--no-smoke", "--format", "json"]);
+    let report = failing.json();
+    assert_eq!(failing.code, Some(1), "{}", failing.stderr);
+    assert_eq!(report["ok"], false);
+    let tagged: Vec<(i64, &str, u64)> = report["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["migration"].as_i64().unwrap(), f["check"].as_str().unwrap(), f["postgres"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(tagged, [(20240101000002, "roundtrip", 15), (20240101000002, "roundtrip", 17)]);
+
+    let human = run(&["--pg", MATRIX, "--source", "tests/fixtures/down_forgets_index/migrations", "--no-smoke"]);
+    assert_eq!(human.code, Some(1));
+    let table_row = human.stdout.lines().find(|l| l.contains("20240101000002 add last login")).unwrap_or_default();
+    assert_eq!(table_row.split_whitespace().rev().take(2).collect::<Vec<_>>(), ["FAIL", "FAIL"], "{}", human.stdout);
+    assert!(human.stdout.contains("error: [pg 17] migration 20240101000002"), "{}", human.stdout);
+}
+
+#[test]
+fn a_major_that_is_not_available_is_a_tool_error_saying_how_to_get_it() {
+    let result = run(&["--pg", "15,16", "--no-smoke", "--pg-bin", "/nonexistent"]);
+    assert_eq!(result.code, Some(2), "{}", result.stderr);
+    let missing = run(&["--pg", "9", "--no-smoke"]);
+    assert_eq!(missing.code, Some(2));
+    assert!(missing.stderr.contains("no PostgreSQL server binaries found for major 9"), "{}", missing.stderr);
+}
+
 #[test]
 fn an_unusable_folder_is_a_tool_error_with_exit_code_2() {
     let missing = run(&["--source", "no/such/folder"]);

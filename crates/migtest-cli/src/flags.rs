@@ -27,7 +27,11 @@ Examples:
   cargo xtask migrate-test --source db/migrations --ladder
   cargo xtask migrate-test --format json > report.json
   cargo xtask migrate-test --format github     # annotations in GitHub Actions
-  cargo xtask migrate-test --keep               # leave the server running to poke at it";
+  cargo xtask migrate-test --keep               # leave the server running to poke at it
+  cargo xtask migrate-test --pg 14,15,16,17,18  # a version matrix, majors in parallel
+  cargo xtask migrate-test --pg all --format junit > migtest.xml
+
+Other majors: `cargo xtask pg-install --pg 14,16,17,18` fetches server binaries into migtest's cache.";
 
 /// Test every migration up, down and up again on a throwaway PostgreSQL, then run the smoke evals.
 #[derive(Debug, clap::Args)]
@@ -64,9 +68,14 @@ pub struct MigrateTest {
     #[arg(long, value_name = "DIR", env = "PG_BIN")]
     pub pg_bin: Option<PathBuf>,
 
-    /// The PostgreSQL major to use when discovering binaries [default: the newest found]
-    #[arg(long, value_name = "MAJOR")]
-    pub pg: Option<u32>,
+    /// The PostgreSQL majors to test on, separated by commas, or `all` for every major found;
+    /// several majors run as a version matrix [default: the newest major found]
+    #[arg(long, value_name = "MAJORS", value_delimiter = ',')]
+    pub pg: Vec<String>,
+
+    /// How many majors of a matrix run at once [default: the number of cores]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 
     /// sqlx's bookkeeping table, if the project changed it
     #[arg(long, value_name = "NAME", default_value = "_sqlx_migrations")]

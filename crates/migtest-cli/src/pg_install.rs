@@ -53,7 +53,7 @@ pub(crate) fn pg_install(flags: PgInstall) -> ExitCode {
                 started.elapsed().as_secs_f64()
             ),
             Err(error) => {
-                eprintln!("error: {}", crate::migrate_test::chain(&error));
+                eprintln!("error: {}", migtest_report::error_chain(&error));
                 code = ExitCode::ToolError;
             }
         }

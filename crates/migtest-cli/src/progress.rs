@@ -11,7 +11,7 @@ pub(crate) struct Progress {
 impl Progress {
     pub(crate) fn new(enabled: bool) -> Self {
         let bar = enabled.then(|| {
-            let bar = ProgressBar::new_spinner();
+            let bar = ProgressBar::new(0);
             bar.set_style(
                 ProgressStyle::with_template("{spinner} [{pos}/{len}] {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
@@ -31,19 +31,24 @@ impl Progress {
 impl Listener for Progress {
     fn on_event(&mut self, event: &Event) {
         let Some(bar) = &self.bar else { return };
-        match event {
-            Event::Loaded { count } => bar.set_length(*count as u64),
-            Event::Booting { backend } => bar.set_message(format!("starting PostgreSQL ({backend})")),
-            Event::Booted { server } => bar.set_message(format!("PostgreSQL {} ready", server.version)),
-            Event::CheckStarted { version, name, check } => bar.set_message(format!("{version} {name}: {check}")),
-            Event::CheckFinished { check, .. } => {
-                if *check == migtest_report::Check::Redo {
-                    bar.inc(1);
-                }
+        show(bar, "", event);
+    }
+}
+
+fn show(bar: &ProgressBar, prefix: &str, event: &Event) {
+    match event {
+        Event::Loaded { count } => bar.inc_length(*count as u64),
+        Event::Booting { backend } => bar.set_message(format!("{prefix}starting PostgreSQL ({backend})")),
+        Event::Booted { server } => bar.set_message(format!("{prefix}PostgreSQL {} ready", server.version)),
+        Event::CheckStarted { version, name, check } => bar.set_message(format!("{prefix}{version} {name}: {check}")),
+        Event::CheckFinished { check, .. } => {
+            if *check == migtest_report::Check::Redo {
+                bar.inc(1);
             }
-            Event::LadderStarted { steps } => bar.set_message(format!("ladder: {steps} migrations down and up")),
-            Event::SmokeStarted { file } => bar.set_message(format!("smoke: {file}")),
-            Event::SmokeFinished { .. } => {}
         }
+        Event::LadderStarted { steps } => bar.set_message(format!("{prefix}ladder: {steps} migrations down and up")),
+        Event::SmokeStarted { file } => bar.set_message(format!("{prefix}smoke: {file}")),
+        Event::SmokeFinished { .. } => {}
+        Event::ForMajor { major, event } => show(bar, &format!("pg{major}: "), event),
     }
 }

@@ -47,6 +47,16 @@ pub fn discover(explicit: Option<&Path>, major: Option<u32>, cache_dir: Option<&
     if let Some(dir) = explicit {
         return PgBinaries::at(dir);
     }
+    let found = available(cache_dir);
+    let pick = match major {
+        Some(major) => found.into_iter().find(|b| b.major == major),
+        None => found.into_iter().max_by_key(|b| b.major),
+    };
+    pick.ok_or(PgError::BinariesNotFound { wanted: major })
+}
+
+/// Every set of server binaries discovery can see, in search order, one per folder.
+pub fn available(cache_dir: Option<&Path>) -> Vec<PgBinaries> {
     let mut candidates: Vec<PathBuf> = Vec::new();
     if let Ok(printed) = output(command(Path::new("pg_config"), ["--bindir"], None)) {
         candidates.push(PathBuf::from(printed.trim()));
@@ -67,11 +77,16 @@ pub fn discover(explicit: Option<&Path>, major: Option<u32>, cache_dir: Option<&
             found.push(binaries);
         }
     }
-    let pick = match major {
-        Some(major) => found.into_iter().find(|b| b.major == major),
-        None => found.into_iter().max_by_key(|b| b.major),
-    };
-    pick.ok_or(PgError::BinariesNotFound { wanted: major })
+    found
+}
+
+/// The majors available to the native backend: discovery's folders plus migtest's cache.
+pub fn available_majors() -> Vec<u32> {
+    let majors = crate::default_cache_dir().map(|c| c.join("pg"));
+    let mut found: Vec<u32> = available(majors.as_deref()).into_iter().map(|b| b.major).collect();
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 #[cfg(test)]

@@ -6,9 +6,13 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum PgError {
     #[error(
-        "no PostgreSQL server binaries found{}; install them (e.g. Debian's postgresql package), \
-         pass --pg-bin DIR or set PG_BIN to the folder holding `postgres` and `initdb`",
-        wanted.map(|m| format!(" for major {m}")).unwrap_or_default()
+        "no PostgreSQL server binaries found{}; {}, or pass --pg-bin DIR (or set PG_BIN) to the folder \
+         holding `postgres` and `initdb`",
+        wanted.map(|m| format!(" for major {m}")).unwrap_or_default(),
+        match wanted {
+            Some(m) if crate::INSTALLABLE_MAJORS.contains(m) => format!("run `cargo xtask pg-install --pg {m}`"),
+            _ => "install them (e.g. Debian's postgresql package, or `cargo xtask pg-install --pg 17`)".to_owned(),
+        }
     )]
     BinariesNotFound { wanted: Option<u32> },
     #[error("{} does not hold PostgreSQL server binaries (`postgres` and `initdb`)", dir.display())]

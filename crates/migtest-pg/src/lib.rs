@@ -12,7 +12,7 @@ mod native;
 mod process;
 mod template;
 
-pub use binaries::{PgBinaries, discover};
+pub use binaries::{PgBinaries, available, available_majors, discover};
 pub use error::PgError;
 pub use install::{INSTALLABLE_MAJORS, Installed, install, installed_dir};
 pub use native::{NativeCluster, NativeOptions};

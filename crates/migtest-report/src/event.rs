@@ -22,6 +22,8 @@ pub enum Event {
     SmokeStarted { file: String },
     /// One smoke eval file ended.
     SmokeFinished { file: String, passed: bool },
+    /// An event of the run on one major of a version matrix.
+    ForMajor { major: u32, event: Box<Event> },
 }
 
 /// Receives the runner's events. Reporters implement it; the runner only calls it.

@@ -6,6 +6,6 @@ mod json;
 mod junit;
 
 pub use github::github_annotations;
-pub use human::{HumanOptions, finding_headline, human};
+pub use human::{HumanOptions, finding_headline, human, human_matrix};
 pub use json::json;
-pub use junit::junit;
+pub use junit::{junit, junit_matrix};

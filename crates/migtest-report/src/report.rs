@@ -3,6 +3,8 @@
 //! Its JSON form is a documented, versioned contract (`docs/report-format.md`): fields are only
 //! ever added within one `format_version`.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 /// Bumped when a field of the JSON report changes meaning or disappears.
@@ -248,5 +250,58 @@ impl RunReport {
     pub fn push_finding(&mut self, finding: Finding) {
         self.ok = false;
         self.failures.push(finding);
+    }
+}
+
+/// The result of one run on several PostgreSQL majors: one [`RunReport`] per major, and the
+/// top-level `ok` and `failures` that mean the same as in a single run (each failure naming its
+/// major in `postgres`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MatrixReport {
+    pub format_version: u32,
+    /// True when no major has a finding or an error.
+    pub ok: bool,
+    pub majors: Vec<u32>,
+    pub failures: Vec<Finding>,
+    /// The report of each major that could run, keyed by major.
+    pub postgres: BTreeMap<u32, RunReport>,
+    /// Majors on which the tool itself failed, with the reason.
+    pub errors: BTreeMap<u32, String>,
+    /// Wall time of the whole matrix, in milliseconds.
+    pub total: f64,
+}
+
+impl MatrixReport {
+    /// Assembles the matrix from each major's outcome, tagging every finding with its major.
+    pub fn new(outcomes: Vec<(u32, Result<RunReport, String>)>, total: f64) -> Self {
+        let mut report = MatrixReport {
+            format_version: REPORT_FORMAT_VERSION,
+            ok: true,
+            majors: Vec::new(),
+            failures: Vec::new(),
+            postgres: BTreeMap::new(),
+            errors: BTreeMap::new(),
+            total,
+        };
+        for (major, outcome) in outcomes {
+            report.majors.push(major);
+            match outcome {
+                Ok(mut run) => {
+                    for finding in &mut run.failures {
+                        finding.postgres = Some(major);
+                    }
+                    report.ok &= run.ok;
+                    report.failures.extend(run.failures.iter().cloned());
+                    report.postgres.insert(major, run);
+                }
+                Err(error) => {
+                    report.ok = false;
+                    report.errors.insert(major, error);
+                }
+            }
+        }
+        report.majors.sort_unstable();
+        report.failures.sort_by_key(|f| (f.migration, f.postgres));
+        report
     }
 }

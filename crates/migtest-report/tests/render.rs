@@ -119,5 +119,5 @@ fn junit_report() {
 
 #[test]
 fn github_annotations_escape_newlines_and_properties() {
-    insta::assert_snapshot!(render(|r, o| github_annotations(r, o)));
+    insta::assert_snapshot!(render(|r, o| github_annotations(&r.failures, o)));
 }

@@ -5,11 +5,13 @@
 //! A failing migration is a finding in the report; `Err` means the tool could not do its job.
 
 mod engine;
+mod matrix;
 mod messages;
 
 use std::path::PathBuf;
 
 pub use engine::run;
+pub use matrix::{MatrixOutcome, run_matrix};
 pub use migtest_pg::{self as pg, Backend, KeptServer, NativeOptions};
 pub use migtest_report::{Listener, NullListener, RunReport};
 

@@ -3,11 +3,11 @@
 
 use std::io::{self, Write};
 
-use crate::{RunReport, render::finding_headline};
+use crate::{Finding, render::finding_headline};
 
-/// Writes one annotation line per finding.
-pub fn github_annotations(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
-    for finding in &report.failures {
+/// Writes one annotation line per finding (`report.failures` of a run or of a matrix).
+pub fn github_annotations(failures: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+    for finding in failures {
         let mut properties = vec![format!("title=migtest {}", escape_property(finding.check.as_str()))];
         if let Some(location) = &finding.location {
             properties.push(format!("file={}", escape_property(&location.file)));

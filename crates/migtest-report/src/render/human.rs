@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::{Check, CheckStatus, Finding, MigrationReport, RunReport};
+use crate::{Check, CheckStatus, Finding, MatrixReport, MigrationReport, RunReport};
 
 /// How the human report is written.
 #[derive(Debug, Clone, Copy)]
@@ -42,13 +42,18 @@ impl Paint {
 
 /// The one-line form of a finding, the way a person says it:
 /// `migration 20250104000001 (add run indexes): roundtrip: down left index public.idx behind`.
+/// In a version matrix, the major comes first: `[pg 17] migration ...`.
 pub fn finding_headline(finding: &Finding) -> String {
-    match (finding.migration, &finding.name) {
+    let line = match (finding.migration, &finding.name) {
         (Some(version), Some(name)) => {
             format!("migration {version} ({name}): {}: {}", finding.check, finding.message)
         }
         (Some(version), None) => format!("migration {version}: {}: {}", finding.check, finding.message),
         _ => format!("{}: {}", finding.check, finding.message),
+    };
+    match finding.postgres {
+        Some(major) => format!("[pg {major}] {line}"),
+        None => line,
     }
 }
 
@@ -220,4 +225,109 @@ fn plural(n: usize) -> &'static str {
 
 fn seconds(millis: f64) -> String {
     if millis >= 1000.0 { format!("{:.2} s", millis / 1000.0) } else { format!("{millis:.0} ms") }
+}
+
+/// Writes a version matrix: a table of migrations by major, then every finding.
+pub fn human_matrix(report: &MatrixReport, out: &mut dyn Write, options: HumanOptions) -> io::Result<()> {
+    let paint = Paint { color: options.color };
+    let Some(first) = report.postgres.values().next() else {
+        for (major, error) in &report.errors {
+            writeln!(out, "{} PostgreSQL {major}: {error}", paint.red("error:"))?;
+        }
+        return Ok(());
+    };
+    let majors: Vec<String> = report.majors.iter().map(u32::to_string).collect();
+    writeln!(
+        out,
+        "{} {} migration{} in {} on PostgreSQL {} ({})",
+        paint.bold("migtest:"),
+        first.migrations.len(),
+        plural(first.migrations.len()),
+        first.source,
+        majors.join(", "),
+        first.server.backend,
+    )?;
+    let width = first.migrations.iter().map(|m| m.name.len() + 16).max().unwrap_or(0).clamp(20, 56);
+    let header: String = report.majors.iter().map(|m| format!("{m:<6}")).collect();
+    writeln!(out, "  {:<width$}  {}", "", header.trim_end())?;
+    for (index, migration) in first.migrations.iter().enumerate() {
+        let label: String = format!("{} {}", migration.version, migration.name).chars().take(width).collect();
+        let cells: Vec<String> = report
+            .majors
+            .iter()
+            .map(|major| match report.postgres.get(major).and_then(|r| r.migrations.get(index)) {
+                Some(m) if m.checks.iter().any(|c| c.status.is_failed()) => paint.red(&format!("{:<6}", "FAIL")),
+                Some(m) if m.checks.iter().all(|c| matches!(c.status, CheckStatus::Skipped { .. })) => {
+                    paint.yellow(&format!("{:<6}", "skip"))
+                }
+                Some(_) => paint.green(&format!("{:<6}", "ok")),
+                None => paint.red(&format!("{:<6}", "error")),
+            })
+            .collect();
+        writeln!(out, "  {label:<width$}  {}", cells.concat().trim_end())?;
+    }
+    if first.ladder.is_some() {
+        let cells: Vec<String> = report
+            .majors
+            .iter()
+            .map(|major| match report.postgres.get(major).and_then(|r| r.ladder.as_ref()) {
+                Some(CheckStatus::Passed) => paint.green(&format!("{:<6}", "ok")),
+                Some(CheckStatus::Failed) => paint.red(&format!("{:<6}", "FAIL")),
+                Some(CheckStatus::Skipped { .. }) => paint.yellow(&format!("{:<6}", "skip")),
+                None => paint.red(&format!("{:<6}", "error")),
+            })
+            .collect();
+        writeln!(out, "  {:<width$}  {}", "ladder", cells.concat().trim_end())?;
+    }
+    if !first.smoke.is_empty() {
+        let cells: Vec<String> = report
+            .majors
+            .iter()
+            .map(|major| match report.postgres.get(major) {
+                Some(r) => {
+                    let passed = r.smoke.iter().filter(|s| s.passed).count();
+                    let text = format!("{:<6}", format!("{passed}/{}", r.smoke.len()));
+                    if passed == r.smoke.len() { paint.green(&text) } else { paint.red(&text) }
+                }
+                None => paint.red(&format!("{:<6}", "error")),
+            })
+            .collect();
+        writeln!(out, "  {:<width$}  {}", "smoke evals", cells.concat().trim_end())?;
+    }
+    for (major, run) in &report.postgres {
+        for note in &run.notes {
+            match note.migration {
+                Some(version) => writeln!(out, "{} [pg {major}] migration {version}: {}", paint.yellow("note:"), note.message)?,
+                None => writeln!(out, "{} [pg {major}] {}", paint.yellow("note:"), note.message)?,
+            }
+        }
+    }
+    if !report.failures.is_empty() || !report.errors.is_empty() {
+        writeln!(out)?;
+    }
+    for (major, error) in &report.errors {
+        writeln!(out, "{} [pg {major}] the run could not complete: {error}\n", paint.red("error:"))?;
+    }
+    for finding in &report.failures {
+        write_finding(out, &paint, finding)?;
+    }
+    if report.failures.is_empty() && report.errors.is_empty() {
+        writeln!(out)?;
+    }
+    let count = report.failures.len();
+    let verdict = if report.ok {
+        paint.green("ok")
+    } else if count > 0 {
+        paint.red(&format!("FAILED: {count} finding{}", plural(count)))
+    } else {
+        paint.red("FAILED")
+    };
+    write!(out, "result: {verdict}. {} migration{} on {} major{}", first.migrations.len(), plural(first.migrations.len()), report.majors.len(), plural(report.majors.len()))?;
+    if !report.errors.is_empty() {
+        write!(out, ", {} could not run", report.errors.len())?;
+    }
+    if options.timings {
+        write!(out, " in {}", seconds(report.total))?;
+    }
+    writeln!(out)
 }

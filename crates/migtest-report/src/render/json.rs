@@ -2,10 +2,11 @@
 
 use std::io::{self, Write};
 
-use crate::RunReport;
+use serde::Serialize;
 
-/// Writes the report as one pretty-printed JSON document followed by a newline.
-pub fn json(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
+/// Writes a report ([`RunReport`](crate::RunReport) or [`MatrixReport`](crate::MatrixReport)) as
+/// one pretty-printed JSON document followed by a newline.
+pub fn json<T: Serialize>(report: &T, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, report)?;
     writeln!(out)
 }

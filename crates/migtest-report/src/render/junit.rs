@@ -3,10 +3,21 @@
 
 use std::io::{self, Write};
 
-use crate::{CheckStatus, RunReport};
+use crate::{CheckStatus, MatrixReport, RunReport};
 
 /// Writes the report as a JUnit XML document.
 pub fn junit(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
+    let cases = cases(report);
+    write_suites(out, report.timings.total, &[(report, cases)])
+}
+
+/// Writes a version matrix as a JUnit XML document, one test suite per major.
+pub fn junit_matrix(report: &MatrixReport, out: &mut dyn Write) -> io::Result<()> {
+    let suites: Vec<(&RunReport, Vec<Case>)> = report.postgres.values().map(|r| (r, cases(r))).collect();
+    write_suites(out, report.total, &suites)
+}
+
+fn cases(report: &RunReport) -> Vec<Case> {
     let mut cases = Vec::new();
     for migration in &report.migrations {
         for outcome in &migration.checks {
@@ -43,15 +54,29 @@ pub fn junit(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
             failures,
         });
     }
-    let failed = cases.iter().filter(|c| c.status.is_failed()).count();
-    let skipped = cases.iter().filter(|c| matches!(c.status, CheckStatus::Skipped { .. })).count();
+    cases
+}
+
+fn write_suites(out: &mut dyn Write, total_millis: f64, suites: &[(&RunReport, Vec<Case>)]) -> io::Result<()> {
+    let all = || suites.iter().flat_map(|(_, cases)| cases.iter());
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
-        r#"<testsuites name="migtest" tests="{}" failures="{failed}" skipped="{skipped}" time="{:.3}">"#,
-        cases.len(),
-        report.timings.total / 1000.0
+        r#"<testsuites name="migtest" tests="{}" failures="{}" skipped="{}" time="{:.3}">"#,
+        all().count(),
+        all().filter(|c| c.status.is_failed()).count(),
+        all().filter(|c| matches!(c.status, CheckStatus::Skipped { .. })).count(),
+        total_millis / 1000.0
     )?;
+    for (report, cases) in suites {
+        write_suite(out, report, cases)?;
+    }
+    writeln!(out, "</testsuites>")
+}
+
+fn write_suite(out: &mut dyn Write, report: &RunReport, cases: &[Case]) -> io::Result<()> {
+    let failed = cases.iter().filter(|c| c.status.is_failed()).count();
+    let skipped = cases.iter().filter(|c| matches!(c.status, CheckStatus::Skipped { .. })).count();
     writeln!(
         out,
         r#"  <testsuite name="migtest {} on PostgreSQL {}" tests="{}" failures="{failed}" skipped="{skipped}" time="{:.3}">"#,
@@ -60,7 +85,7 @@ pub fn junit(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         cases.len(),
         report.timings.total / 1000.0
     )?;
-    for case in &cases {
+    for case in cases {
         write!(
             out,
             r#"    <testcase classname="{}" name="{}" time="{:.3}""#,
@@ -88,8 +113,7 @@ pub fn junit(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
             }
         }
     }
-    writeln!(out, "  </testsuite>")?;
-    writeln!(out, "</testsuites>")
+    writeln!(out, "  </testsuite>")
 }
 
 struct Case {
