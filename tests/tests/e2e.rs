@@ -188,6 +188,48 @@ fn machine_formats_carry_the_findings() {
     assert!(json["migrations"][0]["checks"][0]["millis"].is_number());
 }
 
+#[test]
+fn an_existing_server_gets_a_scratch_database_that_is_dropped_afterwards() {
+    use migtest_runner::pg::{Backend, NativeOptions, Server};
+    use sqlx::ConnectOptions;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let server = runtime.block_on(Server::start(&Backend::Native(NativeOptions::default()))).expect("a server to point at");
+    let socket = server.connect_options("postgres").get_socket().unwrap().display().to_string();
+    let url = |database: &str| format!("postgres://postgres:not-to-be-printed@localhost:5432/{database}?host={socket}");
+    let databases = || -> Vec<String> {
+        runtime.block_on(async {
+            let mut conn = server.connect_options("postgres").connect().await.unwrap();
+            sqlx::query_scalar("select datname::text from pg_database order by 1").fetch_all(&mut conn).await.unwrap()
+        })
+    };
+    let before = databases();
+
+    let failing = run(&["--database-url", &url("postgres"), "--source", "tests/fixtures/down_forgets_index/migrations", "--no-smoke", "--format", "json"]);
+    assert_eq!(failing.code, Some(1), "{}", failing.stderr);
+    assert_eq!(failing.json()["server"]["backend"], "url");
+    assert_eq!(finding_lines(&failing.json()), ["20240101000002 roundtrip"]);
+    assert_eq!(databases(), before, "the scratch database was dropped");
+
+    // The server's `migtest` database holds the tables of the workspace's migrations after this.
+    let passing = run(&["--database-url", &url("migtest"), "--i-know-this-is-a-scratch-server"]);
+    assert_eq!(passing.code, Some(0), "{}{}", passing.stdout, passing.stderr);
+    runtime.block_on(async {
+        let mut conn = server.connect_options("migtest").connect().await.unwrap();
+        sqlx::raw_sql("create table precious (id int)").execute(&mut conn).await.unwrap();
+    });
+    let refused = run(&["--database-url", &url("migtest"), "--no-smoke"]);
+    assert_eq!(refused.code, Some(2));
+    assert!(refused.stderr.contains("--i-know-this-is-a-scratch-server"), "{}", refused.stderr);
+
+    let unreachable = run(&["--database-url", "postgres://app:not-to-be-printed@127.0.0.1:1/app", "--no-smoke"]);
+    assert_eq!(unreachable.code, Some(2));
+    for output in [&failing, &passing, &refused, &unreachable] {
+        assert!(!output.stdout.contains("not-to-be-printed") && !output.stderr.contains("not-to-be-printed"), "a password was printed");
+    }
+    assert!(unreachable.stderr.contains("postgres://app:***@127.0.0.1:1/app"), "{}", unreachable.stderr);
+    drop(server);
+}
+
 /// Majors the matrix tests run on: Debian's 15 and one fetched by `cargo xtask pg-install`.
 const MATRIX: &str = "15,17";
 

@@ -77,6 +77,16 @@ pub struct MigrateTest {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 
+    /// Run against an existing server instead of starting one: the run creates a scratch
+    /// database with a random name there and drops it at the end (never DATABASE_URL: that is
+    /// usually a database you care about)
+    #[arg(long, value_name = "URL", env = "MIGTEST_DATABASE_URL", hide_env_values = true, conflicts_with_all = ["pg", "pg_bin"])]
+    pub database_url: Option<String>,
+
+    /// With --database-url: accept a database that already holds tables
+    #[arg(long, requires = "database_url")]
+    pub i_know_this_is_a_scratch_server: bool,
+
     /// sqlx's bookkeeping table, if the project changed it
     #[arg(long, value_name = "NAME", default_value = "_sqlx_migrations")]
     pub table: String,

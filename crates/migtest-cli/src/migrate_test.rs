@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 
 use migtest_report::{ExitCode, error_chain, render};
-use migtest_runner::{Backend, MatrixOutcome, NativeOptions, RunConfig, RunOutcome, pg};
+use migtest_runner::{Backend, MatrixOutcome, NativeOptions, RunConfig, RunOutcome, UrlOptions, pg};
 
 use crate::flags::{Format, MigrateTest};
 use crate::Workspace;
@@ -111,9 +111,13 @@ fn resolve(flags: MigrateTest, workspace: &Workspace) -> Result<Plan, String> {
     } else {
         Some(flags.smoke.unwrap_or_else(|| workspace.path(&workspace.smoke)))
     };
+    let backend = |major: Option<u32>| match &flags.database_url {
+        Some(url) => Backend::Url(UrlOptions { url: url.clone(), allow_non_empty: flags.i_know_this_is_a_scratch_server }),
+        None => Backend::Native(NativeOptions { bin_dir: flags.pg_bin.clone(), major, ..NativeOptions::default() }),
+    };
     let config = |major: Option<u32>| RunConfig {
         source: source.clone(),
-        backend: Backend::Native(NativeOptions { bin_dir: flags.pg_bin.clone(), major, ..NativeOptions::default() }),
+        backend: backend(major),
         smoke_dir: smoke_dir.clone(),
         ladder: flags.ladder,
         allow_irreversible: flags.allow_irreversible,

@@ -52,6 +52,24 @@ pub enum PgError {
     },
     #[error("could not install PostgreSQL {major}: {message}")]
     Install { major: u32, message: String },
+    #[error("could not connect to {url}")]
+    Url {
+        url: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error(
+        "database {database} holds {tables} user table(s): --database-url should point at a scratch server; \
+         migtest only creates and drops its own database there, but pass --i-know-this-is-a-scratch-server \
+         if this is really a server for tests"
+    )]
+    NotScratch { database: String, tables: i64 },
+    #[error("could not create the scratch database {database}")]
+    CreateDatabase {
+        database: String,
+        #[source]
+        source: sqlx::Error,
+    },
     #[error("could not query the server")]
     Query(#[source] sqlx::Error),
 }

@@ -7,6 +7,7 @@
 
 mod binaries;
 mod error;
+mod existing;
 mod install;
 mod native;
 mod process;
@@ -14,17 +15,24 @@ mod template;
 
 pub use binaries::{PgBinaries, available, available_majors, discover};
 pub use error::PgError;
+pub use existing::{ExistingServer, UrlOptions, redact};
 pub use install::{INSTALLABLE_MAJORS, Installed, install, installed_dir};
 pub use native::{NativeCluster, NativeOptions};
 pub use template::default_cache_dir;
 
 use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+
+/// The scratch database of a server migtest started itself.
+pub const SCRATCH_DATABASE: &str = "migtest";
 
 /// Which kind of server to start. The container backend joins this enum.
 #[derive(Debug, Clone)]
 pub enum Backend {
     /// A private cluster from local server binaries.
     Native(NativeOptions),
+    /// An existing server, in a scratch database created and dropped by the run.
+    Url(UrlOptions),
 }
 
 /// A running throwaway server, owned.
@@ -36,6 +44,7 @@ pub struct Server {
 #[derive(Debug)]
 enum ServerKind {
     Native(NativeCluster),
+    Url(ExistingServer),
 }
 
 /// How to reach a server left running by [`Server::keep`].
@@ -48,12 +57,38 @@ pub struct KeptServer {
 }
 
 impl Server {
-    /// Starts a server of the given kind and waits until it answers a query.
+    /// Starts a server of the given kind, waits until it answers a query, and creates the
+    /// run's scratch database ([`Server::database`]), empty, from `template0`.
     pub async fn start(backend: &Backend) -> Result<Server, PgError> {
-        match backend {
-            Backend::Native(options) => {
-                Ok(Server { inner: ServerKind::Native(NativeCluster::start(options).await?) })
-            }
+        let inner = match backend {
+            Backend::Native(options) => ServerKind::Native(NativeCluster::start(options).await?),
+            Backend::Url(options) => ServerKind::Url(ExistingServer::connect(options).await?),
+        };
+        let server = Server { inner };
+        let database = server.database().to_owned();
+        let create = |source| PgError::CreateDatabase { database: database.clone(), source };
+        let mut admin = server.connect_options(server.admin_database()).connect().await.map_err(create)?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database} TEMPLATE template0")))
+            .execute(&mut admin)
+            .await
+            .map_err(create)?;
+        let _ = admin.close().await;
+        Ok(server)
+    }
+
+    /// The scratch database the run works in.
+    pub fn database(&self) -> &str {
+        match &self.inner {
+            ServerKind::Native(_) => SCRATCH_DATABASE,
+            ServerKind::Url(server) => server.scratch(),
+        }
+    }
+
+    /// The database connected to for creating the scratch database.
+    fn admin_database(&self) -> &str {
+        match &self.inner {
+            ServerKind::Native(_) => "postgres",
+            ServerKind::Url(server) => server.admin_database(),
         }
     }
 
@@ -61,6 +96,7 @@ impl Server {
     pub fn backend_name(&self) -> &'static str {
         match &self.inner {
             ServerKind::Native(_) => "native",
+            ServerKind::Url(_) => "url",
         }
     }
 
@@ -68,6 +104,7 @@ impl Server {
     pub fn version(&self) -> &str {
         match &self.inner {
             ServerKind::Native(cluster) => cluster.version(),
+            ServerKind::Url(server) => server.version(),
         }
     }
 
@@ -75,6 +112,7 @@ impl Server {
     pub fn major(&self) -> u32 {
         match &self.inner {
             ServerKind::Native(cluster) => cluster.major(),
+            ServerKind::Url(server) => server.major(),
         }
     }
 
@@ -82,13 +120,16 @@ impl Server {
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
         match &self.inner {
             ServerKind::Native(cluster) => cluster.connect_options(database),
+            ServerKind::Url(server) => server.connect_options(database),
         }
     }
 
-    /// Leaves the server running after this process ends and says how to reach and stop it.
-    pub fn keep(self, database: &str) -> KeptServer {
+    /// Leaves the server (or the scratch database) in place after this process ends and says
+    /// how to reach it and remove it.
+    pub fn keep(self) -> KeptServer {
         match self.inner {
-            ServerKind::Native(cluster) => cluster.keep(database),
+            ServerKind::Native(cluster) => cluster.keep(SCRATCH_DATABASE),
+            ServerKind::Url(server) => server.keep(),
         }
     }
 }

@@ -13,9 +13,9 @@ use migtest_report::{
 use migtest_schema::{Snapshot, SnapshotOptions, capture, diff};
 use sqlx::migrate::{Migrate, MigrateError};
 use sqlx::postgres::{PgConnection, PgDatabaseError, PgErrorPosition};
-use sqlx::{ConnectOptions, Connection, Executor};
+use sqlx::{ConnectOptions, Connection};
 
-use crate::{RunConfig, RunError, RunOutcome, SCRATCH_DATABASE, messages};
+use crate::{RunConfig, RunError, RunOutcome, messages};
 
 /// Runs the whole loop described in the crate documentation.
 pub async fn run(config: &RunConfig, listener: &mut dyn Listener) -> Result<RunOutcome, RunError> {
@@ -61,7 +61,7 @@ pub async fn run(config: &RunConfig, listener: &mut dyn Listener) -> Result<RunO
 
     let Engine { mut report, conn, .. } = engine;
     let _ = conn.close().await;
-    let kept = config.keep.then(|| server.keep(SCRATCH_DATABASE));
+    let kept = config.keep.then(|| server.keep());
     report.timings.total = ms(started);
     Ok(RunOutcome { report, kept })
 }
@@ -69,6 +69,7 @@ pub async fn run(config: &RunConfig, listener: &mut dyn Listener) -> Result<RunO
 fn backend_name(config: &RunConfig) -> &'static str {
     match config.backend {
         migtest_pg::Backend::Native(_) => "native",
+        migtest_pg::Backend::Url(_) => "url",
     }
 }
 
@@ -77,22 +78,11 @@ fn snapshot_options(config: &RunConfig) -> SnapshotOptions {
 }
 
 async fn scratch_database(server: &Server) -> Result<PgConnection, RunError> {
-    let connection_error = |doing: &str| {
-        let doing = doing.to_owned();
-        move |source| RunError::Connection { doing, source }
-    };
-    let mut admin = server.connect_options("postgres").connect().await.map_err(connection_error("connecting"))?;
-    // template0: the scratch database starts exactly empty, whatever template1 holds.
-    admin
-        .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {SCRATCH_DATABASE} TEMPLATE template0")))
-        .await
-        .map_err(connection_error("creating the scratch database"))?;
-    let _ = admin.close().await;
     server
-        .connect_options(SCRATCH_DATABASE)
+        .connect_options(server.database())
         .connect()
         .await
-        .map_err(connection_error("connecting to the scratch database"))
+        .map_err(|source| RunError::Connection { doing: "connecting to the scratch database".to_owned(), source })
 }
 
 /// The schemas the run has seen: `after[i]` is the schema after migration `i` (and its redo),
@@ -456,7 +446,7 @@ impl Engine<'_> {
             return;
         }
         let started = Instant::now();
-        let options = server.connect_options(SCRATCH_DATABASE);
+        let options = server.connect_options(server.database());
         for file in files {
             let name = file.display().to_string();
             self.listener.on_event(&Event::SmokeStarted { file: name.clone() });

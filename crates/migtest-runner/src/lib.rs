@@ -12,13 +12,11 @@ use std::path::PathBuf;
 
 pub use engine::run;
 pub use matrix::{MatrixOutcome, run_matrix};
-pub use migtest_pg::{self as pg, Backend, KeptServer, NativeOptions};
+pub use migtest_pg::{self as pg, Backend, KeptServer, NativeOptions, UrlOptions};
 pub use migtest_report::{Listener, NullListener, RunReport};
 
 /// The bookkeeping table sqlx uses by default.
 pub const SQLX_MIGRATIONS_TABLE: &str = "_sqlx_migrations";
-/// The scratch database every run creates in its throwaway server.
-pub const SCRATCH_DATABASE: &str = "migtest";
 
 /// Everything a run needs, resolved from flags by the caller.
 #[derive(Debug, Clone)]
@@ -65,7 +63,7 @@ pub struct RunOutcome {
 pub enum RunError {
     #[error(transparent)]
     Load(#[from] migtest_migrations::LoadError),
-    #[error("could not start PostgreSQL")]
+    #[error("could not get a PostgreSQL server")]
     Server(#[from] migtest_pg::PgError),
     #[error("lost the connection to PostgreSQL while {doing}")]
     Connection {
