@@ -44,7 +44,7 @@ pub struct Server {
 #[derive(Debug)]
 enum ServerKind {
     Native(NativeCluster),
-    Url(ExistingServer),
+    Url(Box<ExistingServer>),
 }
 
 /// How to reach a server left running by [`Server::keep`].
@@ -62,7 +62,7 @@ impl Server {
     pub async fn start(backend: &Backend) -> Result<Server, PgError> {
         let inner = match backend {
             Backend::Native(options) => ServerKind::Native(NativeCluster::start(options).await?),
-            Backend::Url(options) => ServerKind::Url(ExistingServer::connect(options).await?),
+            Backend::Url(options) => ServerKind::Url(Box::new(ExistingServer::connect(options).await?)),
         };
         let server = Server { inner };
         let database = server.database().to_owned();
