@@ -6,7 +6,10 @@ use std::process::{Command, Output};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_owned()
 }
 
 /// The fixture folder of `case`.
@@ -29,7 +32,11 @@ pub fn fixture_cases() -> Vec<String> {
 /// A `migrate-test` command line for the binary built for these tests, run from the root.
 pub fn migrate_test(binary: &str, args: &[&str]) -> Command {
     let mut command = Command::new(binary);
-    command.arg("migrate-test").args(args).current_dir(root()).env("NO_COLOR", "1");
+    command
+        .arg("migrate-test")
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1");
     command
 }
 
@@ -52,8 +59,12 @@ impl Run {
 
     /// The JSON report on stdout; panics with everything printed when it is not one.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not a JSON report ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not a JSON report ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 }
 
@@ -68,7 +79,10 @@ pub fn finding_lines(report: &serde_json::Value) -> Vec<String> {
             Some(version) => format!("{version} {}", f["check"].as_str().unwrap_or("?")),
             None => {
                 let file = f["location"]["file"].as_str().unwrap_or("?");
-                let name = Path::new(file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = Path::new(file)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 format!("{} {name}", f["check"].as_str().unwrap_or("?"))
             }
         })

@@ -16,6 +16,17 @@ When every migration round-trips exactly, reverting them all in a row cannot fai
 so the ladder is opt-in (--ladder): it rehearses a release rollback from head to the bottom and
 back, and catches downs that depend on data or on each other.
 
+What the schema comparison covers: every object and property PostgreSQL can hold in the database
+(tables, columns and their order, partitions, constraints, indexes, functions, types, triggers,
+policies, privileges, owners, comments, extensions, publications, database settings, ...) and the
+cluster-wide roles, tablespaces and parameter privileges; never data, sequence values or statistics.
+--ignore PATTERN leaves differences out of the findings (repeatable; a note counts them):
+  kind:KIND          every object of a kind, e.g. kind:statistics, kind:role, kind:event_trigger
+  KIND:NAME          one object and what belongs to it, e.g. table:public.job_queue (its indexes,
+                     constraints, triggers, sequences, partitions too), schema:audit (all in it)
+  anything else      a glob (* and ?) on `<kind> <name>` as the report prints it,
+                     e.g. 'index public.tmp_*', 'constraint * on public.job_queue'
+
 Exit status:
   0  every check passed
   1  at least one finding (a migration or smoke eval failed a check)
@@ -30,14 +41,17 @@ Examples:
   cargo xtask migrate-test --keep               # leave the server running to poke at it
   cargo xtask migrate-test --pg 14,15,16,17,18  # a version matrix, majors in parallel
   cargo xtask migrate-test --pg all --format junit > migtest.xml
+  cargo xtask migrate-test --source db/migrations --layout goose   # another tool's folder (default: recognised)
+  cargo xtask migrate-test --backend docker    # in a container on the Docker engine
 
-Other majors: `cargo xtask pg-install --pg 14,16,17,18` fetches server binaries into migtest's cache.";
+Other majors: `cargo xtask pg-install --pg 14,16,17,18` fetches server binaries into migtest's cache.
+Containers without a registry: `cargo xtask pg-image --pg 17` builds migtest/postgres:17 from them.";
 
 /// Test every migration up, down and up again on a throwaway PostgreSQL, then run the smoke evals.
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = MIGRATE_TEST_AFTER_HELP)]
 pub struct MigrateTest {
-    /// The migration folder (sqlx layout: <VERSION>_<name>.sql or .up.sql/.down.sql pairs)
+    /// The migration folder, in any layout of --layout
     /// [default: migrations/ of this workspace]
     #[arg(long, value_name = "DIR")]
     pub source: Option<PathBuf>,
@@ -87,13 +101,84 @@ pub struct MigrateTest {
     #[arg(long, requires = "database_url")]
     pub i_know_this_is_a_scratch_server: bool,
 
+    /// Where the throwaway PostgreSQL runs: `docker` in a container on the machine's Docker
+    /// engine, `native` from local server binaries, `auto` in a container when an engine answers
+    /// and the image is present (postgres:MAJOR-alpine, else migtest/postgres:MAJOR from
+    /// `cargo xtask pg-image`), else native; the choice is reported on stderr
+    #[arg(long, value_enum, value_name = "BACKEND", default_value_t = BackendKind::Auto, conflicts_with = "database_url")]
+    pub backend: BackendKind,
+
+    /// The container image for --backend docker or auto
+    /// [default: postgres:MAJOR-alpine, else migtest/postgres:MAJOR; MAJOR from --pg, else 17]
+    #[arg(long, value_name = "NAME:TAG", conflicts_with_all = ["database_url", "pg"])]
+    pub image: Option<String>,
+
     /// sqlx's bookkeeping table, if the project changed it
     #[arg(long, value_name = "NAME", default_value = "_sqlx_migrations")]
     pub table: String,
 
+    /// Schema differences that are not findings, repeatable: `kind:KIND`, `KIND:NAME` or a glob
+    /// on `<kind> <name>` (see below)
+    #[arg(long, value_name = "PATTERN")]
+    pub ignore: Vec<String>,
+
+    /// The tool the migration folder was written for; `auto` recognises it from the files and
+    /// the report says what it found
+    #[arg(long, value_enum, value_name = "LAYOUT", default_value_t = LayoutFlag::Auto)]
+    pub layout: LayoutFlag,
+
+    /// Test the `-- Down: <SQL>` comments of a migration without a down as its down
+    #[arg(long)]
+    pub down_from_comments: bool,
+
     /// Output format on stdout
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BackendKind {
+    /// Docker when an engine answers and the image is present, else native
+    Auto,
+    /// A private cluster from local server binaries
+    Native,
+    /// A throwaway container on the machine's Docker engine
+    Docker,
+}
+
+/// The migration layouts `--layout` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LayoutFlag {
+    /// Recognise the layout from the files
+    Auto,
+    /// <VERSION>_<name>.sql, or .up.sql/.down.sql pairs
+    Sqlx,
+    /// <version>_<name>/up.sql and down.sql
+    Diesel,
+    /// <N>_<name>.up.sql and .down.sql
+    GolangMigrate,
+    /// <version>_<name>.sql with -- +goose Up / Down sections
+    Goose,
+    /// <version>_<name>.sql with -- migrate:up / down sections
+    Dbmate,
+    /// V<version>__<desc>.sql with U<version>__<desc>.sql undo files
+    Flyway,
+}
+
+impl LayoutFlag {
+    /// The layout to read, `None` for auto.
+    pub fn layout(self) -> Option<migtest_runner::Layout> {
+        use migtest_runner::Layout;
+        match self {
+            LayoutFlag::Auto => None,
+            LayoutFlag::Sqlx => Some(Layout::Sqlx),
+            LayoutFlag::Diesel => Some(Layout::Diesel),
+            LayoutFlag::GolangMigrate => Some(Layout::GolangMigrate),
+            LayoutFlag::Goose => Some(Layout::Goose),
+            LayoutFlag::Dbmate => Some(Layout::Dbmate),
+            LayoutFlag::Flyway => Some(Layout::Flyway),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

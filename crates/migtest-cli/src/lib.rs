@@ -10,7 +10,9 @@
 //! ```
 
 mod flags;
+mod migrate_new;
 mod migrate_test;
+mod pg_image;
 mod pg_install;
 mod progress;
 
@@ -19,9 +21,11 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 
 pub use flags::{Format, MigrateTest};
+pub use migrate_new::{MigrateNew, migrate_new};
 pub use migrate_test::migrate_test;
-pub use pg_install::PgInstall;
 pub use migtest_report::ExitCode;
+pub use pg_image::PgImage;
+pub use pg_install::PgInstall;
 
 /// Where a workspace keeps its migrations and smoke evals.
 #[derive(Debug, Clone)]
@@ -39,8 +43,15 @@ impl Workspace {
     /// (`CARGO_MANIFEST_DIR`), migrations in `migrations/`, smoke evals in `tests/smoke/`.
     pub fn from_xtask_manifest_dir(manifest_dir: impl AsRef<Path>) -> Self {
         let manifest_dir = manifest_dir.as_ref();
-        let root = manifest_dir.parent().map(Path::to_owned).unwrap_or_else(|| manifest_dir.to_owned());
-        Workspace { root, migrations: PathBuf::from("migrations"), smoke: PathBuf::from("tests/smoke") }
+        let root = manifest_dir
+            .parent()
+            .map(Path::to_owned)
+            .unwrap_or_else(|| manifest_dir.to_owned());
+        Workspace {
+            root,
+            migrations: PathBuf::from("migrations"),
+            smoke: PathBuf::from("tests/smoke"),
+        }
     }
 
     /// A path of the workspace, relative when we run from the root so reports read
@@ -54,7 +65,12 @@ impl Workspace {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "cargo xtask", bin_name = "cargo xtask", about = "Test PostgreSQL migrations up, down and up again", version)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "Test PostgreSQL migrations up, down and up again",
+    version
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -64,14 +80,18 @@ struct Cli {
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     MigrateTest(MigrateTest),
+    MigrateNew(MigrateNew),
     PgInstall(PgInstall),
+    PgImage(PgImage),
 }
 
 /// Runs one migtest command.
 pub fn run_command(command: Command, workspace: &Workspace) -> ExitCode {
     match command {
         Command::MigrateTest(flags) => migrate_test(flags, workspace),
+        Command::MigrateNew(flags) => migrate_new(flags, workspace),
         Command::PgInstall(flags) => pg_install::pg_install(flags),
+        Command::PgImage(flags) => pg_image::pg_image(flags),
     }
 }
 

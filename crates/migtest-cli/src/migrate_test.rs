@@ -3,10 +3,13 @@
 use std::io::{IsTerminal, Write};
 
 use migtest_report::{ExitCode, error_chain, render};
-use migtest_runner::{Backend, MatrixOutcome, NativeOptions, RunConfig, RunOutcome, UrlOptions, pg};
+use migtest_runner::pg::{AutoOptions, DockerOptions};
+use migtest_runner::{
+    Backend, MatrixOutcome, NativeOptions, RunConfig, RunOutcome, UrlOptions, pg,
+};
 
-use crate::flags::{Format, MigrateTest};
 use crate::Workspace;
+use crate::flags::{BackendKind, Format, MigrateTest};
 use crate::progress::Progress;
 
 /// Runs `migrate-test` with parsed flags and returns how it ended.
@@ -22,7 +25,10 @@ pub fn migrate_test(flags: MigrateTest, workspace: &Workspace) -> ExitCode {
     let interactive = std::io::stderr().is_terminal();
     let mut progress = Progress::new(interactive && format == Format::Human);
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: could not start the async runtime: {error}");
@@ -61,13 +67,23 @@ pub fn migrate_test(flags: MigrateTest, workspace: &Workspace) -> ExitCode {
     match code {
         Outcome::Single(Ok(outcome)) => {
             if let Some(kept) = &outcome.kept {
-                eprintln!("kept the server running:\n  connect: {}\n  stop:    {}", kept.connect, kept.stop);
+                eprintln!(
+                    "kept the server running:\n  connect: {}\n  stop:    {}",
+                    kept.connect, kept.stop
+                );
             }
-            if outcome.report.ok { ExitCode::Clean } else { ExitCode::Findings }
+            if outcome.report.ok {
+                ExitCode::Clean
+            } else {
+                ExitCode::Findings
+            }
         }
         Outcome::Matrix(outcome) => {
             for (major, kept) in &outcome.kept {
-                eprintln!("kept PostgreSQL {major} running:\n  connect: {}\n  stop:    {}", kept.connect, kept.stop);
+                eprintln!(
+                    "kept PostgreSQL {major} running:\n  connect: {}\n  stop:    {}",
+                    kept.connect, kept.stop
+                );
             }
             for (major, error) in &outcome.report.errors {
                 eprintln!("error: PostgreSQL {major}: {error}");
@@ -87,7 +103,10 @@ pub fn migrate_test(flags: MigrateTest, workspace: &Workspace) -> ExitCode {
 /// One run, or one run per major.
 enum Plan {
     Single(RunConfig),
-    Matrix { runs: Vec<(u32, RunConfig)>, jobs: usize },
+    Matrix {
+        runs: Vec<(u32, RunConfig)>,
+        jobs: usize,
+    },
 }
 
 enum Outcome {
@@ -98,22 +117,53 @@ enum Outcome {
 async fn execute(plan: Plan, progress: &mut Progress) -> Outcome {
     match plan {
         Plan::Single(config) => Outcome::Single(migtest_runner::run(&config, progress).await),
-        Plan::Matrix { runs, jobs } => Outcome::Matrix(migtest_runner::run_matrix(runs, jobs, progress).await),
+        Plan::Matrix { runs, jobs } => {
+            Outcome::Matrix(migtest_runner::run_matrix(runs, jobs, progress).await)
+        }
     }
 }
 
 fn resolve(flags: MigrateTest, workspace: &Workspace) -> Result<Plan, String> {
     let majors = parse_majors(&flags.pg)?;
-    let jobs = flags.jobs.map(usize::from).unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
-    let source = flags.source.unwrap_or_else(|| workspace.path(&workspace.migrations));
+    migtest_runner::IgnoreRules::parse(&flags.ignore).map_err(|error| error.to_string())?;
+    let jobs = flags
+        .jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
+    let source = flags
+        .source
+        .unwrap_or_else(|| workspace.path(&workspace.migrations));
     let smoke_dir = if flags.no_smoke {
         None
     } else {
-        Some(flags.smoke.unwrap_or_else(|| workspace.path(&workspace.smoke)))
+        Some(
+            flags
+                .smoke
+                .unwrap_or_else(|| workspace.path(&workspace.smoke)),
+        )
     };
-    let backend = |major: Option<u32>| match &flags.database_url {
-        Some(url) => Backend::Url(UrlOptions { url: url.clone(), allow_non_empty: flags.i_know_this_is_a_scratch_server }),
-        None => Backend::Native(NativeOptions { bin_dir: flags.pg_bin.clone(), major, ..NativeOptions::default() }),
+    if flags.backend == BackendKind::Native && flags.image.is_some() {
+        return Err("--image names a container image: use it with --backend docker or auto".into());
+    }
+    let backend = |major: Option<u32>| {
+        let native = NativeOptions {
+            bin_dir: flags.pg_bin.clone(),
+            major,
+            ..NativeOptions::default()
+        };
+        let docker = DockerOptions {
+            image: flags.image.clone(),
+            major,
+        };
+        match (&flags.database_url, flags.backend) {
+            (Some(url), _) => Backend::Url(UrlOptions {
+                url: url.clone(),
+                allow_non_empty: flags.i_know_this_is_a_scratch_server,
+            }),
+            (None, BackendKind::Native) => Backend::Native(native),
+            (None, BackendKind::Docker) => Backend::Docker(docker),
+            (None, BackendKind::Auto) => Backend::Auto(AutoOptions { docker, native }),
+        }
     };
     let config = |major: Option<u32>| RunConfig {
         source: source.clone(),
@@ -123,11 +173,17 @@ fn resolve(flags: MigrateTest, workspace: &Workspace) -> Result<Plan, String> {
         allow_irreversible: flags.allow_irreversible,
         keep: flags.keep,
         bookkeeping_table: flags.table.clone(),
+        ignore: flags.ignore.clone(),
+        layout: flags.layout.layout(),
+        down_from_comments: flags.down_from_comments,
     };
     Ok(match majors.as_slice() {
         [] => Plan::Single(config(None)),
         [major] => Plan::Single(config(Some(*major))),
-        _ => Plan::Matrix { runs: majors.iter().map(|m| (*m, config(Some(*m)))).collect(), jobs },
+        _ => Plan::Matrix {
+            runs: majors.iter().map(|m| (*m, config(Some(*m)))).collect(),
+            jobs,
+        },
     })
 }
 
@@ -143,10 +199,9 @@ fn parse_majors(values: &[String]) -> Result<Vec<u32>, String> {
             majors.extend(found);
             continue;
         }
-        let major = value
-            .trim()
-            .parse::<u32>()
-            .map_err(|_| format!("--pg takes majors such as 15 or 14,16,17, or `all`; not {value:?}"))?;
+        let major = value.trim().parse::<u32>().map_err(|_| {
+            format!("--pg takes majors such as 15 or 14,16,17, or `all`; not {value:?}")
+        })?;
         majors.push(major);
     }
     majors.sort_unstable();
@@ -158,16 +213,23 @@ fn render_report(outcome: &Outcome, format: Format) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let human = render::HumanOptions { color, timings: true };
+    let human = render::HumanOptions {
+        color,
+        timings: true,
+    };
     match (outcome, format) {
         (Outcome::Single(Ok(o)), Format::Human) => render::human(&o.report, &mut out, human)?,
         (Outcome::Single(Ok(o)), Format::Json) => render::json(&o.report, &mut out)?,
         (Outcome::Single(Ok(o)), Format::Junit) => render::junit(&o.report, &mut out)?,
-        (Outcome::Single(Ok(o)), Format::Github) => render::github_annotations(&o.report.failures, &mut out)?,
+        (Outcome::Single(Ok(o)), Format::Github) => {
+            render::github_annotations(&o.report.failures, &mut out)?
+        }
         (Outcome::Matrix(o), Format::Human) => render::human_matrix(&o.report, &mut out, human)?,
         (Outcome::Matrix(o), Format::Json) => render::json(&o.report, &mut out)?,
         (Outcome::Matrix(o), Format::Junit) => render::junit_matrix(&o.report, &mut out)?,
-        (Outcome::Matrix(o), Format::Github) => render::github_annotations(&o.report.failures, &mut out)?,
+        (Outcome::Matrix(o), Format::Github) => {
+            render::github_annotations(&o.report.failures, &mut out)?
+        }
         (Outcome::Single(Err(_)), _) => {}
     }
     out.flush()
@@ -175,7 +237,10 @@ fn render_report(outcome: &Outcome, format: Format) -> std::io::Result<()> {
 
 async fn interrupted() {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut interrupt), Ok(mut terminate)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
+    let (Ok(mut interrupt), Ok(mut terminate)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
         // Without signal handlers the run simply cannot be interrupted cleanly; let it finish.
         return std::future::pending().await;
     };

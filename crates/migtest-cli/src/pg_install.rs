@@ -41,11 +41,19 @@ pub(crate) fn pg_install(flags: PgInstall) -> ExitCode {
     for major in majors {
         let started = Instant::now();
         if let Ok(found) = pg::discover(None, Some(major), None) {
-            println!("PostgreSQL {}: present in {}", found.version, found.bin_dir.display());
+            println!(
+                "PostgreSQL {}: present in {}",
+                found.version,
+                found.bin_dir.display()
+            );
             continue;
         }
         match pg::install(major, &cache) {
-            Ok(pg::Installed::Cached(b)) => println!("PostgreSQL {}: cached in {}", b.version, b.bin_dir.display()),
+            Ok(pg::Installed::Cached(b)) => println!(
+                "PostgreSQL {}: cached in {}",
+                b.version,
+                b.bin_dir.display()
+            ),
             Ok(pg::Installed::Fetched(b)) => println!(
                 "PostgreSQL {}: installed in {} ({:.1} s)",
                 b.version,
@@ -68,9 +76,14 @@ fn parse_majors(values: &[String]) -> Result<Vec<u32>, String> {
             majors.extend(pg::INSTALLABLE_MAJORS);
             continue;
         }
-        let major: u32 = value.trim().parse().map_err(|_| format!("--pg takes majors such as 14,16,17 or `all`, not {value:?}"))?;
+        let major: u32 = value
+            .trim()
+            .parse()
+            .map_err(|_| format!("--pg takes majors such as 14,16,17 or `all`, not {value:?}"))?;
         if !pg::INSTALLABLE_MAJORS.contains(&major) {
-            return Err(format!("PostgreSQL {major} is not available; installable majors: 14, 15, 16, 17, 18"));
+            return Err(format!(
+                "PostgreSQL {major} is not available; installable majors: 14, 15, 16, 17, 18"
+            ));
         }
         majors.push(major);
     }

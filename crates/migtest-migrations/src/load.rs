@@ -1,327 +1,332 @@
-//! Resolving a migration folder with sqlx, pairing ups with downs, and the checks sqlx skips.
+//! Loading a folder: pick the layout, let its reader find the migrations, put them in the tool's
+//! order, give each the `i64` version sqlx records, and check what the tools accept silently.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use sqlx::migrate::{Migration, MigrationType, resolve_blocking};
+use sqlx::AssertSqlSafe;
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType};
 
+use crate::LoadError;
+use crate::down_comments;
+use crate::folder;
+use crate::layout::{Detection, Layout, detect_entries};
 use crate::lexer::statement_count;
+use crate::model::{Down, MigrationSet, NoDown, Origin, PlannedMigration, Problem, Script, Side};
+use crate::version::{self, Version};
 
-/// Why a folder cannot be used at all (exit code 2); problems with single migrations are
-/// [`Problem`]s instead, reported as findings.
-#[derive(Debug, thiserror::Error)]
-pub enum LoadError {
-    #[error("migration folder {} does not exist; pass the folder with --source", path.display())]
-    NotFound { path: PathBuf },
-    #[error("{} is not a folder; --source takes the folder that holds the migrations", path.display())]
-    NotADirectory { path: PathBuf },
-    #[error("migration folder {} holds no migrations (expected files named <VERSION>_<name>.sql or <VERSION>_<name>.up.sql/.down.sql)", path.display())]
-    Empty { path: PathBuf },
-    #[error("sqlx could not resolve the migration folder {}", path.display())]
-    Resolve {
-        path: PathBuf,
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
-    },
-    #[error("version {version} is used by more than one migration: {}; give each migration its own version", join_paths(paths))]
-    DuplicateVersion { version: i64, paths: Vec<PathBuf> },
-    #[error("{} is a down migration without its up ({}); add the up file or remove the down", path.display(), expected.display())]
-    DownWithoutUp { path: PathBuf, expected: PathBuf },
+/// How to read a folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// The layout to read; `None` recognises it from the files.
+    pub layout: Option<Layout>,
+    /// Take the `-- Down:` comments of an irreversible migration as its down.
+    pub down_from_comments: bool,
 }
 
-fn join_paths(paths: &[PathBuf]) -> String {
-    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
-}
-
-/// One migration file as sqlx resolved it, with the path it came from.
+/// One script as a layout reader found it: a whole file or a section of one.
 #[derive(Debug, Clone)]
-pub struct Script {
-    /// Exactly what sqlx's `Migrate::apply`/`revert` take: the SQL, checksum and `no_tx` flag.
-    pub migration: Migration,
+pub(crate) struct Part {
     pub path: PathBuf,
+    pub sql: String,
+    pub origin: Origin,
+    /// Runs outside a transaction.
+    pub no_tx: bool,
+    /// sqlx's own migration, used as it is (sqlx folders).
+    pub resolved: Option<Migration>,
+    /// The marker that opens the section and its line, for messages: `-- +goose Down`, 12.
+    pub section: Option<(&'static str, u32)>,
 }
 
-impl Script {
-    pub fn sql(&self) -> &str {
-        self.migration.sql.as_str()
+impl Part {
+    /// A whole file.
+    pub fn file(path: PathBuf, sql: String, no_tx: bool) -> Self {
+        Part {
+            path,
+            sql,
+            origin: Origin::FILE,
+            no_tx,
+            resolved: None,
+            section: None,
+        }
     }
 
-    /// Maps PostgreSQL's error position (1-based characters into [`Script::sql`]) to a line
-    /// and column of the file.
-    pub fn locate(&self, position: usize) -> Option<crate::SourcePosition> {
-        crate::locate(self.sql(), position)
+    /// Where the part is, for messages: the file, or the section of it.
+    pub fn place(&self) -> String {
+        match self.section {
+            Some((marker, line)) => format!(
+                "the `{marker}` section of {} (line {line})",
+                self.path.display()
+            ),
+            None => self.path.display().to_string(),
+        }
+    }
+
+    /// The line a problem about the whole part points at.
+    pub fn line(&self) -> Option<u32> {
+        self.section.map(|(_, line)| line)
+    }
+
+    pub fn problem(&self, side: Side, message: String) -> Problem {
+        Problem {
+            side,
+            path: self.path.clone(),
+            line: self.line(),
+            message,
+        }
     }
 }
 
-/// Why a migration has no down to test.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NoDown {
-    /// A simple `<VERSION>_<name>.sql` migration: irreversible by design.
-    Simple,
-    /// A `.up.sql` whose `.down.sql` is missing.
-    MissingDownFile { expected: PathBuf },
-}
-
-/// The way back from a migration.
+/// The way back a reader found.
 #[derive(Debug, Clone)]
-pub enum Down {
-    Script(Script),
+pub(crate) enum UnitDown {
+    Part(Part),
     None(NoDown),
 }
 
-/// Which file of a migration a problem is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    Up,
-    Down,
-}
-
-/// A defect found by reading a file, before anything runs: the file must not be run as it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub side: Side,
-    pub path: PathBuf,
-    /// 1-based line, when the defect is at one.
-    pub line: Option<u32>,
-    pub message: String,
-}
-
-/// A migration ready to test: its up, its way back, and anything wrong with the files.
+/// One migration as a layout reader found it, before versions are assigned.
 #[derive(Debug, Clone)]
-pub struct PlannedMigration {
-    pub version: i64,
-    /// sqlx's description: the file name's words.
+pub(crate) struct Unit {
+    pub version: Version,
+    /// The migration's words, `create widgets`.
     pub description: String,
-    pub up: Script,
-    pub down: Down,
+    pub up: Part,
+    pub down: UnitDown,
+    /// What the reader found wrong with the files.
     pub problems: Vec<Problem>,
 }
 
-impl PlannedMigration {
-    pub fn problem(&self, side: Side) -> Option<&Problem> {
-        self.problems.iter().find(|p| p.side == side)
+impl Unit {
+    fn paths(&self) -> Vec<PathBuf> {
+        let mut paths = vec![self.up.path.clone()];
+        if let UnitDown::Part(down) = &self.down
+            && down.path != self.up.path
+        {
+            paths.push(down.path.clone());
+        }
+        paths
     }
 }
 
-/// A resolved folder in version order.
-#[derive(Debug, Clone)]
-pub struct MigrationSet {
-    pub source: PathBuf,
-    pub migrations: Vec<PlannedMigration>,
-    /// `.sql` files that sqlx ignores because of their names, so the user knows they did not run.
+/// What a layout reader found in a folder.
+#[derive(Debug, Default)]
+pub(crate) struct Found {
+    pub units: Vec<Unit>,
+    /// Things the user should know that are not findings (skipped files, repeatables).
+    pub notes: Vec<String>,
+    /// `.sql` files sqlx ignores (sqlx folders only; the runner words them itself).
     pub ignored_files: Vec<PathBuf>,
 }
 
-/// Resolves `dir` with sqlx's resolver (the one `sqlx::migrate!()` and `Migrator::new` use),
-/// pairs each up with its down and checks each file for the traps sqlx does not report.
+/// Reads `dir` with the layout recognised from its files and nothing more: [`load_with`] with
+/// the default options.
 pub fn load(dir: &Path) -> Result<MigrationSet, LoadError> {
-    let metadata = std::fs::metadata(dir).map_err(|_| LoadError::NotFound { path: dir.to_owned() })?;
-    if !metadata.is_dir() {
-        return Err(LoadError::NotADirectory { path: dir.to_owned() });
-    }
-    let resolved = resolve_blocking(dir).map_err(|source| LoadError::Resolve { path: dir.to_owned(), source: Box::new(source) })?;
+    load_with(dir, &LoadOptions::default())
+}
 
-    // sqlx reports canonical paths; show them relative to the folder the user named.
-    let canonical_dir = dir.canonicalize().unwrap_or_else(|_| dir.to_owned());
-    let display_path = |p: &Path| match p.strip_prefix(&canonical_dir) {
-        Ok(rest) => dir.join(rest),
-        Err(_) => p.to_owned(),
+/// Reads `dir` as the tool of its layout reads it, pairs each up with its down and checks each
+/// script for the traps the tool does not report. Never writes to the folder.
+pub fn load_with(dir: &Path, options: &LoadOptions) -> Result<MigrationSet, LoadError> {
+    folder::check_source(dir)?;
+    let entries = folder::entries(dir)?;
+    let detection = match options.layout {
+        Some(layout) => Detection {
+            layout,
+            reason: format!("--layout {layout}"),
+        },
+        None => detect_entries(dir, &entries)?,
     };
-
-    let mut by_version: BTreeMap<i64, Files> = BTreeMap::new();
-    let mut seen = Vec::new();
-    for (migration, path) in resolved {
-        seen.push(path.clone());
-        let path = display_path(&path);
-        let files = by_version.entry(migration.version).or_default();
-        let slot = match migration.migration_type {
-            MigrationType::Simple => &mut files.simple,
-            MigrationType::ReversibleUp => &mut files.up,
-            MigrationType::ReversibleDown => &mut files.down,
-        };
-        slot.push(Script { migration, path });
+    let layout = detection.layout;
+    let found = layout.read(dir, &entries)?;
+    if found.units.is_empty() {
+        return Err(LoadError::Empty {
+            path: dir.to_owned(),
+            layout: Some(layout),
+        });
     }
 
-    let mut migrations = Vec::with_capacity(by_version.len());
-    for (version, files) in by_version {
-        migrations.push(pair(version, files)?);
+    let mut notes = Vec::new();
+    // sqlx is this project's own layout: saying so on every run would be noise.
+    if options.layout.is_some() || layout != Layout::Sqlx {
+        notes.push(detection.to_string());
     }
-    if migrations.is_empty() {
-        return Err(LoadError::Empty { path: dir.to_owned() });
+    notes.extend(found.notes);
+
+    let mut units = found.units;
+    units.sort_by(|a, b| a.version.key.cmp(&b.version.key));
+    for same in units.chunk_by(|a, b| a.version.key == b.version.key) {
+        if same.len() > 1 {
+            let paths = same.iter().flat_map(Unit::paths).collect();
+            return Err(LoadError::DuplicateVersion {
+                version: same[0].version.text.clone(),
+                paths,
+            });
+        }
     }
-    let ignored_files = ignored_sql_files(dir, &canonical_dir, &seen);
-    Ok(MigrationSet { source: dir.to_owned(), migrations, ignored_files })
+    let versions: Vec<&Version> = units.iter().map(|u| &u.version).collect();
+    let (numbers, renumbered) = version::assign(&versions);
+    notes.extend(renumbered.clone());
+
+    let migrations = units
+        .into_iter()
+        .zip(numbers)
+        .map(|(unit, number)| plan(unit, number, renumbered.is_some(), layout, options))
+        .collect();
+    Ok(MigrationSet {
+        source: dir.to_owned(),
+        layout,
+        migrations,
+        ignored_files: found.ignored_files,
+        notes,
+    })
 }
 
-#[derive(Default)]
-struct Files {
-    simple: Vec<Script>,
-    up: Vec<Script>,
-    down: Vec<Script>,
-}
-
-fn pair(version: i64, mut files: Files) -> Result<PlannedMigration, LoadError> {
-    let ups = files.simple.len() + files.up.len();
-    if ups > 1 || files.down.len() > 1 {
-        let paths = files.simple.iter().chain(&files.up).chain(&files.down).map(|s| s.path.clone()).collect();
-        return Err(LoadError::DuplicateVersion { version, paths });
-    }
-    let (up, down) = match (files.simple.pop(), files.up.pop(), files.down.pop()) {
-        (Some(simple), None, None) => (simple, Down::None(NoDown::Simple)),
-        (None, Some(up), Some(down)) => (up, Down::Script(down)),
-        (None, Some(up), None) => {
-            let expected = sibling(&up.path, ".up.sql", ".down.sql");
-            (up, Down::None(NoDown::MissingDownFile { expected }))
-        }
-        (None, None, Some(down)) => {
-            let expected = sibling(&down.path, ".down.sql", ".up.sql");
-            return Err(LoadError::DownWithoutUp { path: down.path, expected });
-        }
-        (Some(simple), None, Some(down)) => {
-            return Err(LoadError::DuplicateVersion { version, paths: vec![simple.path, down.path] });
-        }
-        _ => unreachable!("at most one up file per version was checked above"),
+/// Builds the sqlx migrations of one unit and runs the checks every layout shares.
+fn plan(
+    unit: Unit,
+    version: i64,
+    renumbered: bool,
+    layout: Layout,
+    options: &LoadOptions,
+) -> PlannedMigration {
+    let Unit {
+        version: original,
+        description,
+        up,
+        down,
+        mut problems,
+    } = unit;
+    let description = match &up.resolved {
+        Some(migration) => migration.description.to_string(),
+        None if renumbered => format!("{description} (version {})", original.text),
+        None => description,
     };
-    let mut problems = Vec::new();
-    problems.extend(check_script(&up, Side::Up));
-    if let Down::Script(down) = &down {
-        problems.extend(check_script(down, Side::Down));
+    for (part, side) in std::iter::once((&up, Side::Up)).chain(match &down {
+        UnitDown::Part(part) => Some((part, Side::Down)),
+        UnitDown::None(_) => None,
+    }) {
+        problems.extend(shared_checks(part, side));
     }
-    Ok(PlannedMigration { version, description: up.migration.description.to_string(), up, down, problems })
+
+    let up_type = if matches!(down, UnitDown::Part(_)) {
+        MigrationType::ReversibleUp
+    } else {
+        MigrationType::Simple
+    };
+    let up = script(up, version, &description, up_type);
+    let mut down_comments_at = None;
+    let down = match down {
+        UnitDown::Part(part) => Down::Script(script(
+            part,
+            version,
+            &description,
+            MigrationType::ReversibleDown,
+        )),
+        UnitDown::None(NoDown::Simple) => match down_comments::find(up.sql(), &up.origin) {
+            Some(comments) if options.down_from_comments => {
+                let part = Part {
+                    path: up.path.clone(),
+                    sql: comments.sql,
+                    origin: comments.origin,
+                    // The runbook pairs a `-- no-transaction` up with a down that needs the same.
+                    no_tx: up.migration.no_tx,
+                    resolved: None,
+                    section: Some(("-- Down:", comments.first_line)),
+                };
+                problems.extend(shared_checks(&part, Side::Down));
+                Down::Script(script(
+                    part,
+                    version,
+                    &description,
+                    MigrationType::ReversibleDown,
+                ))
+            }
+            Some(comments) => {
+                down_comments_at = Some(comments.first_line);
+                Down::None(NoDown::Simple)
+            }
+            None => Down::None(NoDown::Simple),
+        },
+        UnitDown::None(why) => Down::None(why),
+    };
+    PlannedMigration {
+        version,
+        description,
+        up,
+        down,
+        problems,
+        layout,
+        down_comments_at,
+    }
 }
 
-fn sibling(path: &Path, from: &str, to: &str) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+/// The script sqlx runs for `part`; `kind` is the type of a migration built here (sqlx's own
+/// keep theirs).
+fn script(part: Part, version: i64, description: &str, kind: MigrationType) -> Script {
+    let migration = match part.resolved {
+        // sqlx folders run exactly what sqlx's resolver produced, checksum and all.
+        Some(migration) if migration.version == version => migration,
+        _ => Migration::new(
+            version,
+            Cow::Owned(description.to_owned()),
+            kind,
+            AssertSqlSafe(part.sql).into_sql_str(),
+            part.no_tx,
+        ),
+    };
+    Script {
+        migration,
+        path: part.path,
+        origin: part.origin,
+    }
+}
+
+/// What is wrong with a script whatever its layout: a byte-order mark PostgreSQL rejects, and
+/// a script that does nothing.
+fn shared_checks(part: &Part, side: Side) -> Option<Problem> {
+    if part.sql.starts_with('\u{feff}') {
+        return Some(part.problem(
+            side,
+            format!(
+                "{} starts with a byte-order mark, which PostgreSQL rejects as a syntax error at the start of \
+                 the file; save it as UTF-8 without a byte-order mark",
+                part.path.display()
+            ),
+        ));
+    }
+    if statement_count(&part.sql) > 0 {
+        return None;
+    }
+    let what = if part.sql.trim().is_empty() {
+        "is empty"
+    } else {
+        "holds only comments"
+    };
+    Some(part.problem(
+        side,
+        match side {
+            Side::Up => format!(
+                "up does nothing: {} {what}; write the migration, or delete it if it is not needed",
+                part.place()
+            ),
+            Side::Down => format!(
+                "down does nothing: {} {what}, so rolling back would leave the up's changes in place; write \
+                 the SQL that undoes the up, or remove the down to declare the migration irreversible",
+                part.place()
+            ),
+        },
+    ))
+}
+
+/// `path` with `from` replaced by `to` in its file name: `1_a.up.sql` -> `1_a.down.sql`.
+pub(crate) fn sibling(path: &Path, from: &str, to: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     path.with_file_name(name.replacen(from, to, 1))
 }
 
-/// The traps of `-- no-transaction` that sqlx accepts without a word.
-fn check_script(script: &Script, side: Side) -> Option<Problem> {
-    let sql = script.sql();
-    if script.migration.no_tx {
-        let statements = statement_count(sql);
-        if statements > 1 {
-            return Some(Problem {
-                side,
-                path: script.path.clone(),
-                line: None,
-                message: format!(
-                    "`-- no-transaction` file holds {statements} statements: sqlx sends them as one query, which \
-                     PostgreSQL runs in an implicit transaction (so CREATE INDEX CONCURRENTLY fails); put each \
-                     such statement in a migration of its own"
-                ),
-            });
-        }
-        return None;
-    }
-    // The marker only counts as the file's very first bytes; find one that sqlx ignored.
-    let mut line_number = 0u32;
-    for line in sql.lines() {
-        line_number += 1;
-        let trimmed = line.trim_start_matches('\u{feff}').trim();
-        if trimmed.is_empty() {
-            continue;
-        }
-        if trimmed.eq_ignore_ascii_case("-- no-transaction") {
-            let why = if line_number == 1 && line.starts_with('\u{feff}') {
-                "a byte-order mark precedes it".to_owned()
-            } else if line_number == 1 {
-                "something precedes it on its line".to_owned()
-            } else {
-                format!("it is on line {line_number}, not line 1")
-            };
-            return Some(Problem {
-                side,
-                path: script.path.clone(),
-                line: Some(line_number),
-                message: format!(
-                    "`-- no-transaction` is ignored because {why}: sqlx only honours it as the file's very first \
-                     bytes, so this file would run inside a transaction; move it to the start of the file"
-                ),
-            });
-        }
-        if !trimmed.starts_with("--") {
-            break;
-        }
-    }
-    None
-}
-
-fn ignored_sql_files(dir: &Path, canonical_dir: &Path, seen: &[PathBuf]) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(canonical_dir) else { return Vec::new() };
-    let mut ignored: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "sql") && p.is_file() && !seen.contains(p))
-        .filter_map(|p| p.file_name().map(|n| dir.join(n)))
-        .collect();
-    ignored.sort();
-    ignored
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, content) in files {
-            std::fs::write(dir.path().join(name), content).unwrap();
-        }
-        dir
-    }
-
-    #[test]
-    fn pairs_reversible_and_keeps_simple_irreversible() {
-        let dir = folder(&[
-            ("1_first.up.sql", "create table a ();"),
-            ("1_first.down.sql", "drop table a;"),
-            ("2_second.sql", "create table b ();"),
-            ("3_third.up.sql", "create table c ();"),
-            ("notes.sql", "-- not a migration"),
-        ]);
-        let set = load(dir.path()).unwrap();
-        let versions: Vec<i64> = set.migrations.iter().map(|m| m.version).collect();
-        assert_eq!(versions, [1, 2, 3]);
-        assert!(matches!(set.migrations[0].down, Down::Script(_)));
-        assert!(matches!(set.migrations[1].down, Down::None(NoDown::Simple)));
-        assert!(matches!(set.migrations[2].down, Down::None(NoDown::MissingDownFile { .. })));
-        assert_eq!(set.migrations[0].description, "first");
-        assert_eq!(set.ignored_files, [dir.path().join("notes.sql")]);
-    }
-
-    #[test]
-    fn no_transaction_traps_are_problems() {
-        let dir = folder(&[
-            ("1_ok.up.sql", "-- no-transaction\ncreate index concurrently i on t (a);\n"),
-            ("1_ok.down.sql", "-- no-transaction\ndrop index concurrently i;\n"),
-            ("2_multi.up.sql", "-- no-transaction\ncreate index concurrently j on t (a);\nselect 1;\n"),
-            ("2_multi.down.sql", "drop index j;"),
-            ("3_late.up.sql", "\n-- no-transaction\ncreate index concurrently k on t (a);\n"),
-            ("3_late.down.sql", "drop index k;"),
-            ("4_bom.up.sql", "\u{feff}-- no-transaction\ncreate index concurrently l on t (a);\n"),
-            ("4_bom.down.sql", "drop index l;"),
-        ]);
-        let set = load(dir.path()).unwrap();
-        assert!(set.migrations[0].problems.is_empty());
-        let multi = set.migrations[1].problem(Side::Up).unwrap();
-        assert!(multi.message.contains("holds 2 statements"), "{}", multi.message);
-        let late = set.migrations[2].problem(Side::Up).unwrap();
-        assert_eq!(late.line, Some(2));
-        let bom = set.migrations[3].problem(Side::Up).unwrap();
-        assert!(bom.message.contains("byte-order mark"), "{}", bom.message);
-    }
-
-    #[test]
-    fn unusable_folders_are_errors() {
-        assert!(matches!(load(Path::new("/nonexistent/migrations")), Err(LoadError::NotFound { .. })));
-        let empty = folder(&[]);
-        assert!(matches!(load(empty.path()), Err(LoadError::Empty { .. })));
-        let dup = folder(&[("1_a.sql", "select 1;"), ("1_b.sql", "select 2;")]);
-        assert!(matches!(load(dup.path()), Err(LoadError::DuplicateVersion { version: 1, .. })));
-        let orphan = folder(&[("1_a.down.sql", "select 1;")]);
-        assert!(matches!(load(orphan.path()), Err(LoadError::DownWithoutUp { .. })));
-        let bad = folder(&[("abc_a.sql", "select 1;")]);
-        assert!(matches!(load(bad.path()), Err(LoadError::Resolve { .. })));
-    }
-}
+mod tests;

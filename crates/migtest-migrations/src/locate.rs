@@ -25,9 +25,17 @@ pub fn locate(sql: &str, position: usize) -> Option<SourcePosition> {
     for (index, (byte, c)) in sql.char_indices().enumerate() {
         if index + 1 == position {
             let rest = &sql[line_start..];
-            let line_text = rest.split('\n').next().unwrap_or_default().trim_end_matches('\r');
+            let line_text = rest
+                .split('\n')
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches('\r');
             let _ = byte;
-            return Some(SourcePosition { line, column, line_text: line_text.to_owned() });
+            return Some(SourcePosition {
+                line,
+                column,
+                line_text: line_text.to_owned(),
+            });
         }
         if c == '\n' {
             line += 1;
@@ -47,7 +55,10 @@ mod tests {
     #[test]
     fn first_character_is_line_one_column_one() {
         let p = locate("select 1;", 1).unwrap();
-        assert_eq!((p.line, p.column, p.line_text.as_str()), (1, 1, "select 1;"));
+        assert_eq!(
+            (p.line, p.column, p.line_text.as_str()),
+            (1, 1, "select 1;")
+        );
     }
 
     #[test]

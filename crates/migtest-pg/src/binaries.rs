@@ -19,12 +19,20 @@ impl PgBinaries {
     pub fn at(bin_dir: &Path) -> Result<PgBinaries, PgError> {
         let postgres = bin_dir.join("postgres");
         if !postgres.is_file() || !bin_dir.join("initdb").is_file() {
-            return Err(PgError::NotServerBinaries { dir: bin_dir.to_owned() });
+            return Err(PgError::NotServerBinaries {
+                dir: bin_dir.to_owned(),
+            });
         }
         let printed = output(command(&postgres, ["--version"], None))?;
-        let (version, major) =
-            parse_version(&printed).ok_or_else(|| PgError::Version { program: postgres.clone(), output: printed })?;
-        Ok(PgBinaries { bin_dir: bin_dir.to_owned(), version, major })
+        let (version, major) = parse_version(&printed).ok_or_else(|| PgError::Version {
+            program: postgres.clone(),
+            output: printed,
+        })?;
+        Ok(PgBinaries {
+            bin_dir: bin_dir.to_owned(),
+            version,
+            major,
+        })
     }
 
     pub fn program(&self, name: &str) -> PathBuf {
@@ -35,7 +43,10 @@ impl PgBinaries {
 /// `postgres (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)` -> (`15.14`, 15).
 fn parse_version(printed: &str) -> Option<(String, u32)> {
     let after = printed.split(")").nth(1)?.trim_start();
-    let version: String = after.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    let version: String = after
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
     let major = version.split('.').next()?.parse().ok()?;
     Some((version, major))
 }
@@ -43,7 +54,11 @@ fn parse_version(printed: &str) -> Option<(String, u32)> {
 /// Finds server binaries: `explicit` (from `--pg-bin` or `PG_BIN`) when given, else the first
 /// of `pg_config --bindir`, the extracted majors in `cache_dir`, and `/usr/lib/postgresql/*/bin`
 /// that holds `major` (or the newest major when none is asked for).
-pub fn discover(explicit: Option<&Path>, major: Option<u32>, cache_dir: Option<&Path>) -> Result<PgBinaries, PgError> {
+pub fn discover(
+    explicit: Option<&Path>,
+    major: Option<u32>,
+    cache_dir: Option<&Path>,
+) -> Result<PgBinaries, PgError> {
     if let Some(dir) = explicit {
         return PgBinaries::at(dir);
     }
@@ -61,9 +76,15 @@ pub fn available(cache_dir: Option<&Path>) -> Vec<PgBinaries> {
     if let Ok(printed) = output(command(Path::new("pg_config"), ["--bindir"], None)) {
         candidates.push(PathBuf::from(printed.trim()));
     }
-    for root in cache_dir.into_iter().chain([Path::new("/usr/lib/postgresql")]) {
+    for root in cache_dir
+        .into_iter()
+        .chain([Path::new("/usr/lib/postgresql")])
+    {
         if let Ok(entries) = std::fs::read_dir(root) {
-            let mut dirs: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path().join("bin")).collect();
+            let mut dirs: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path().join("bin"))
+                .collect();
             dirs.sort();
             candidates.extend(dirs);
         }
@@ -83,7 +104,10 @@ pub fn available(cache_dir: Option<&Path>) -> Vec<PgBinaries> {
 /// The majors available to the native backend: discovery's folders plus migtest's cache.
 pub fn available_majors() -> Vec<u32> {
     let majors = crate::default_cache_dir().map(|c| c.join("pg"));
-    let mut found: Vec<u32> = available(majors.as_deref()).into_iter().map(|b| b.major).collect();
+    let mut found: Vec<u32> = available(majors.as_deref())
+        .into_iter()
+        .map(|b| b.major)
+        .collect();
     found.sort_unstable();
     found.dedup();
     found
@@ -95,9 +119,18 @@ mod tests {
 
     #[test]
     fn parses_versions() {
-        assert_eq!(parse_version("postgres (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)\n"), Some(("15.14".into(), 15)));
-        assert_eq!(parse_version("postgres (PostgreSQL) 18.1\n"), Some(("18.1".into(), 18)));
-        assert_eq!(parse_version("postgres (PostgreSQL) 17beta1\n"), Some(("17".into(), 17)));
+        assert_eq!(
+            parse_version("postgres (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)\n"),
+            Some(("15.14".into(), 15))
+        );
+        assert_eq!(
+            parse_version("postgres (PostgreSQL) 18.1\n"),
+            Some(("18.1".into(), 18))
+        );
+        assert_eq!(
+            parse_version("postgres (PostgreSQL) 17beta1\n"),
+            Some(("17".into(), 17))
+        );
         assert_eq!(parse_version("nonsense"), None);
     }
 }

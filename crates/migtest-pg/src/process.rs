@@ -29,13 +29,19 @@ pub(crate) fn run_as() -> Result<Option<RunAs>, PgError> {
     }
     candidates.extend(["postgres".to_owned(), "nobody".to_owned()]);
     for name in &candidates {
-        if let Ok(Some(user)) = User::from_name(name) {
-            if !user.uid.is_root() {
-                return Ok(Some(RunAs { name: user.name, uid: user.uid, gid: user.gid }));
-            }
+        if let Ok(Some(user)) = User::from_name(name)
+            && !user.uid.is_root()
+        {
+            return Ok(Some(RunAs {
+                name: user.name,
+                uid: user.uid,
+                gid: user.gid,
+            }));
         }
     }
-    Err(PgError::NoUnprivilegedUser { tried: candidates.join(", ") })
+    Err(PgError::NoUnprivilegedUser {
+        tried: candidates.join(", "),
+    })
 }
 
 /// A command for `program` with `args`, run as `user` when given, with no inherited stdin.
@@ -51,7 +57,10 @@ where
         command.uid(user.uid.as_raw()).gid(user.gid.as_raw());
     }
     // Locale settings of the caller must not leak into initdb's choices.
-    command.env("LC_ALL", "C").env_remove("LANG").env_remove("PGDATA");
+    command
+        .env("LC_ALL", "C")
+        .env_remove("LANG")
+        .env_remove("PGDATA");
     command
 }
 
@@ -59,7 +68,10 @@ where
 /// everything it printed.
 pub(crate) fn output(mut command: Command) -> Result<String, PgError> {
     let program = Path::new(command.get_program()).to_owned();
-    let output = command.output().map_err(|source| PgError::Spawn { program: program.clone(), source })?;
+    let output = command.output().map_err(|source| PgError::Spawn {
+        program: program.clone(),
+        source,
+    })?;
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);

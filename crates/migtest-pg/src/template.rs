@@ -30,14 +30,18 @@ pub(crate) fn template_path(cache: &Path, binaries: &PgBinaries, initdb_args: &[
     let mut hasher = DefaultHasher::new();
     binaries.bin_dir.hash(&mut hasher);
     initdb_args.hash(&mut hasher);
-    cache.join("templates").join(format!("{}-{:016x}", binaries.version, hasher.finish()))
+    cache
+        .join("templates")
+        .join(format!("{}-{:016x}", binaries.version, hasher.finish()))
 }
 
 /// Stores a copy of `data` as the template, atomically: concurrent runs may both try, one wins.
 pub(crate) fn store(data: &Path, template: &Path) -> std::io::Result<()> {
     let parent = template.parent().unwrap_or(template);
     std::fs::create_dir_all(parent)?;
-    let staging = tempfile::Builder::new().prefix(".staging-").tempdir_in(parent)?;
+    let staging = tempfile::Builder::new()
+        .prefix(".staging-")
+        .tempdir_in(parent)?;
     let staged = staging.path().join("data");
     copy_tree(data, &staged, None)?;
     match std::fs::rename(&staged, template) {
@@ -71,7 +75,9 @@ pub(crate) fn copy_tree(from: &Path, to: &Path, owner: Option<&RunAs>) -> std::i
 
 fn chown(path: &Path, owner: Option<&RunAs>) -> std::io::Result<()> {
     match owner {
-        Some(user) => nix::unistd::chown(path, Some(user.uid), Some(user.gid)).map_err(std::io::Error::from),
+        Some(user) => {
+            nix::unistd::chown(path, Some(user.uid), Some(user.gid)).map_err(std::io::Error::from)
+        }
         None => Ok(()),
     }
 }

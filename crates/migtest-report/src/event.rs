@@ -8,14 +8,24 @@ use crate::{Check, CheckStatus, ServerInfo};
 pub enum Event {
     /// The migration folder was loaded: `count` migrations will be tested.
     Loaded { count: usize },
+    /// `--backend auto` chose `backend` (`docker` or `native`), for `reason`.
+    BackendChosen { backend: String, reason: String },
     /// A throwaway server is being started.
     Booting { backend: String },
     /// The server answers queries.
     Booted { server: ServerInfo },
     /// One check of one migration starts.
-    CheckStarted { version: i64, name: String, check: Check },
+    CheckStarted {
+        version: i64,
+        name: String,
+        check: Check,
+    },
     /// One check of one migration ended.
-    CheckFinished { version: i64, check: Check, status: CheckStatus },
+    CheckFinished {
+        version: i64,
+        check: Check,
+        status: CheckStatus,
+    },
     /// The ladder (revert everything, re-apply everything) starts.
     LadderStarted { steps: usize },
     /// One smoke eval file starts.

@@ -27,6 +27,6 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
     text
 }
 pub use report::{
-    Check, CheckOutcome, CheckStatus, Finding, Location, MatrixReport, MigrationReport, Note, PgErrorInfo,
-    PhaseTimings, REPORT_FORMAT_VERSION, RunReport, ServerInfo, SmokeReport,
+    Check, CheckOutcome, CheckStatus, Finding, Location, MatrixReport, MigrationReport, Note,
+    PgErrorInfo, PhaseTimings, REPORT_FORMAT_VERSION, RunReport, ServerInfo, SmokeReport,
 };

@@ -143,7 +143,9 @@ pub enum CheckStatus {
     Passed,
     Failed,
     /// Not run; `reason` says why (an earlier failure, no down migration, ...).
-    Skipped { reason: String },
+    Skipped {
+        reason: String,
+    },
 }
 
 impl CheckStatus {
@@ -174,7 +176,10 @@ pub struct MigrationReport {
 
 impl MigrationReport {
     pub fn status_of(&self, check: Check) -> Option<&CheckStatus> {
-        self.checks.iter().find(|c| c.check == check).map(|c| &c.status)
+        self.checks
+            .iter()
+            .find(|c| c.check == check)
+            .map(|c| &c.status)
     }
 }
 

@@ -2,16 +2,24 @@
 
 use migtest_report::render::{HumanOptions, github_annotations, human, json, junit};
 use migtest_report::{
-    Check, CheckOutcome, CheckStatus, Finding, Location, MigrationReport, Note, PgErrorInfo, RunReport, ServerInfo,
-    SmokeReport,
+    Check, CheckOutcome, CheckStatus, Finding, Location, MigrationReport, Note, PgErrorInfo,
+    RunReport, ServerInfo, SmokeReport,
 };
 
 fn outcome(check: Check, status: CheckStatus) -> CheckOutcome {
-    CheckOutcome { check, status, millis: 1.5 }
+    CheckOutcome {
+        check,
+        status,
+        millis: 1.5,
+    }
 }
 
 fn sample() -> RunReport {
-    let server = ServerInfo { backend: "native".into(), version: "15.14".into(), major: 15 };
+    let server = ServerInfo {
+        backend: "native".into(),
+        version: "15.14".into(),
+        major: 15,
+    };
     let mut report = RunReport::new(server, "migrations".into());
     report.migrations.push(MigrationReport {
         version: 20250101000001,
@@ -44,9 +52,24 @@ fn sample() -> RunReport {
         no_transaction: false,
         checks: vec![
             outcome(Check::Up, CheckStatus::Failed),
-            outcome(Check::Down, CheckStatus::Skipped { reason: "the up failed".into() }),
-            outcome(Check::Roundtrip, CheckStatus::Skipped { reason: "the up failed".into() }),
-            outcome(Check::Redo, CheckStatus::Skipped { reason: "the up failed".into() }),
+            outcome(
+                Check::Down,
+                CheckStatus::Skipped {
+                    reason: "the up failed".into(),
+                },
+            ),
+            outcome(
+                Check::Roundtrip,
+                CheckStatus::Skipped {
+                    reason: "the up failed".into(),
+                },
+            ),
+            outcome(
+                Check::Redo,
+                CheckStatus::Skipped {
+                    reason: "the up failed".into(),
+                },
+            ),
         ],
     });
     let mut roundtrip = Finding::new(
@@ -63,7 +86,11 @@ fn sample() -> RunReport {
         source_line: None,
     });
     report.push_finding(roundtrip);
-    let mut up = Finding::new(Some((20250105000001, "bad <syntax> & more")), Check::Up, "the up failed: syntax error at or near \"tabel\"");
+    let mut up = Finding::new(
+        Some((20250105000001, "bad <syntax> & more")),
+        Check::Up,
+        "the up failed: syntax error at or near \"tabel\"",
+    );
     up.error = Some(PgErrorInfo {
         sqlstate: "42601".into(),
         message: "syntax error at or near \"tabel\"".into(),
@@ -77,8 +104,14 @@ fn sample() -> RunReport {
         source_line: Some("create tabel x ();".into()),
     });
     report.push_finding(up);
-    report.smoke.push(SmokeReport { file: "tests/smoke/runs.slt".into(), passed: true });
-    report.notes.push(Note { migration: Some(20250101000001), message: "a note, for the record".into() });
+    report.smoke.push(SmokeReport {
+        file: "tests/smoke/runs.slt".into(),
+        passed: true,
+    });
+    report.notes.push(Note {
+        migration: Some(20250101000001),
+        message: "a note, for the record".into(),
+    });
     report.timings.total = 1234.0;
     report
 }
@@ -91,19 +124,43 @@ fn render(f: impl Fn(&RunReport, &mut dyn std::io::Write) -> std::io::Result<()>
 
 #[test]
 fn human_without_colour() {
-    let options = HumanOptions { color: false, timings: false };
+    let options = HumanOptions {
+        color: false,
+        timings: false,
+    };
     insta::assert_snapshot!(render(|r, o| human(r, o, options)));
 }
 
 #[test]
 fn human_with_timings_says_where_the_time_went() {
-    let text = render(|r, o| human(r, o, HumanOptions { color: false, timings: true }));
-    assert!(text.contains("in 1.23 s (boot 0 ms, apply 0 ms, snapshot 0 ms, compare 0 ms, smoke 0 ms)"), "{text}");
+    let text = render(|r, o| {
+        human(
+            r,
+            o,
+            HumanOptions {
+                color: false,
+                timings: true,
+            },
+        )
+    });
+    assert!(
+        text.contains("in 1.23 s (boot 0 ms, apply 0 ms, snapshot 0 ms, compare 0 ms, smoke 0 ms)"),
+        "{text}"
+    );
 }
 
 #[test]
 fn human_with_colour_uses_ansi_codes_only_when_asked() {
-    let text = render(|r, o| human(r, o, HumanOptions { color: true, timings: false }));
+    let text = render(|r, o| {
+        human(
+            r,
+            o,
+            HumanOptions {
+                color: true,
+                timings: false,
+            },
+        )
+    });
     assert!(text.contains("\x1b[31;1mFAIL"), "{text}");
 }
 

@@ -4,13 +4,15 @@
 use std::path::Path;
 use std::time::Instant;
 
-use migtest_migrations::{Down, MigrationSet, NoDown, PlannedMigration, Problem, Script, Side, load};
+use migtest_migrations::{
+    Down, LoadOptions, MigrationSet, NoDown, PlannedMigration, Problem, Script, Side, load_with,
+};
 use migtest_pg::Server;
 use migtest_report::{
-    Check, CheckOutcome, CheckStatus, Event, Finding, Listener, Location, MigrationReport, Note, PgErrorInfo,
-    RunReport, ServerInfo, SmokeReport,
+    Check, CheckOutcome, CheckStatus, Event, Finding, Listener, Location, MigrationReport, Note,
+    PgErrorInfo, RunReport, ServerInfo, SmokeReport,
 };
-use migtest_schema::{Snapshot, SnapshotOptions, capture, diff};
+use migtest_schema::{Difference, IgnoreRules, Snapshot, SnapshotOptions, capture, diff};
 use sqlx::migrate::{Migrate, MigrateError};
 use sqlx::postgres::{PgConnection, PgDatabaseError, PgErrorPosition};
 use sqlx::{ConnectOptions, Connection};
@@ -21,22 +23,41 @@ use crate::{RunConfig, RunError, RunOutcome, messages};
 pub async fn run(config: &RunConfig, listener: &mut dyn Listener) -> Result<RunOutcome, RunError> {
     let started = Instant::now();
     // A folder that cannot be used is reported before any server starts.
-    let set = load(&config.source)?;
+    let options = LoadOptions {
+        layout: config.layout,
+        down_from_comments: config.down_from_comments,
+    };
+    let set = load_with(&config.source, &options)?;
+    let ignore = IgnoreRules::parse(&config.ignore)?;
     let smoke_files = match &config.smoke_dir {
         Some(dir) => migtest_smoke::discover(dir)?,
         None => Vec::new(),
     };
-    listener.on_event(&Event::Loaded { count: set.migrations.len() });
+    listener.on_event(&Event::Loaded {
+        count: set.migrations.len(),
+    });
 
-    listener.on_event(&Event::Booting { backend: backend_name(config).to_owned() });
-    let server = Server::start(&config.backend).await?;
+    // `--backend auto` is decided here, so that the choice and its reason can be reported.
+    let resolved = migtest_pg::resolve(&config.backend).await;
+    if let Some(reason) = &resolved.reason {
+        listener.on_event(&Event::BackendChosen {
+            backend: backend_name(&resolved.backend).to_owned(),
+            reason: reason.clone(),
+        });
+    }
+    listener.on_event(&Event::Booting {
+        backend: backend_name(&resolved.backend).to_owned(),
+    });
+    let server = Server::start(&resolved.backend).await?;
     let info = ServerInfo {
         backend: server.backend_name().to_owned(),
         version: server.version().to_owned(),
         major: server.major(),
     };
     let boot = ms(started);
-    listener.on_event(&Event::Booted { server: info.clone() });
+    listener.on_event(&Event::Booted {
+        server: info.clone(),
+    });
 
     let mut report = RunReport::new(info, config.source.display().to_string());
     report.timings.boot = boot;
@@ -49,32 +70,52 @@ pub async fn run(config: &RunConfig, listener: &mut dyn Listener) -> Result<RunO
             ),
         });
     }
+    // The layout and how it was recognised, files the layout's tool skips, renumbered versions.
+    for message in &set.notes {
+        report.notes.push(Note {
+            migration: None,
+            message: message.clone(),
+        });
+    }
 
     let conn = scratch_database(&server).await?;
-    let mut engine = Engine { config, listener, report, conn, snapshot_options: snapshot_options(config) };
-    engine.prepare().await?;
+    let mut engine = Engine {
+        config,
+        listener,
+        report,
+        conn,
+        snapshot_options: snapshot_options(config),
+        ignore,
+    };
+    engine.prepare(&set).await?;
     let states = engine.stepwise(&set).await?;
     if config.ladder {
         engine.ladder(&set, &states).await?;
     }
     engine.smoke(&server, &smoke_files, states.completed).await;
 
-    let Engine { mut report, conn, .. } = engine;
+    let Engine {
+        mut report, conn, ..
+    } = engine;
     let _ = conn.close().await;
     let kept = config.keep.then(|| server.keep());
     report.timings.total = ms(started);
     Ok(RunOutcome { report, kept })
 }
 
-fn backend_name(config: &RunConfig) -> &'static str {
-    match config.backend {
+fn backend_name(backend: &migtest_pg::Backend) -> &'static str {
+    match backend {
         migtest_pg::Backend::Native(_) => "native",
         migtest_pg::Backend::Url(_) => "url",
+        migtest_pg::Backend::Docker(_) => "docker",
+        migtest_pg::Backend::Auto(_) => "auto",
     }
 }
 
 fn snapshot_options(config: &RunConfig) -> SnapshotOptions {
-    SnapshotOptions { bookkeeping_table: config.bookkeeping_table.clone() }
+    SnapshotOptions {
+        bookkeeping_table: config.bookkeeping_table.clone(),
+    }
 }
 
 async fn scratch_database(server: &Server) -> Result<PgConnection, RunError> {
@@ -82,7 +123,10 @@ async fn scratch_database(server: &Server) -> Result<PgConnection, RunError> {
         .connect_options(server.database())
         .connect()
         .await
-        .map_err(|source| RunError::Connection { doing: "connecting to the scratch database".to_owned(), source })
+        .map_err(|source| RunError::Connection {
+            doing: "connecting to the scratch database".to_owned(),
+            source,
+        })
 }
 
 /// The schemas the run has seen: `after[i]` is the schema after migration `i` (and its redo),
@@ -99,6 +143,7 @@ struct Engine<'a> {
     report: RunReport,
     conn: PgConnection,
     snapshot_options: SnapshotOptions,
+    ignore: IgnoreRules,
 }
 
 /// How a step ended when it did not simply succeed.
@@ -114,46 +159,105 @@ impl Engine<'_> {
         &self.config.bookkeeping_table
     }
 
-    async fn prepare(&mut self) -> Result<(), RunError> {
+    async fn prepare(&mut self, set: &MigrationSet) -> Result<(), RunError> {
         let table = self.config.bookkeeping_table.clone();
         self.conn
             .ensure_migrations_table(&table)
             .await
-            .map_err(|source| RunError::Bookkeeping { table: table.clone(), source })
+            .map_err(|source| RunError::Bookkeeping {
+                table: table.clone(),
+                source,
+            })?;
+        // The layout's own tool keeps a table of its own, which histories refer to (a trigger on
+        // it, a grant): it exists before the first migration, as under that tool.
+        if let Some(sql) = set.layout.native_bookkeeping_sql() {
+            sqlx::raw_sql(sql)
+                .execute(&mut self.conn)
+                .await
+                .map_err(|source| RunError::Connection {
+                    doing: format!("creating {}'s bookkeeping table", set.layout),
+                    source,
+                })?;
+        }
+        Ok(())
     }
 
     async fn snapshot(&mut self, when: &str) -> Result<Snapshot, RunError> {
         let started = Instant::now();
         let snapshot = capture(&mut self.conn, &self.snapshot_options)
             .await
-            .map_err(|source| RunError::Snapshot { when: when.to_owned(), source })?;
+            .map_err(|source| RunError::Snapshot {
+                when: when.to_owned(),
+                source,
+            })?;
         self.report.timings.snapshot += ms(started);
         Ok(snapshot)
     }
 
-    fn compare(&mut self, before: &Snapshot, after: &Snapshot) -> Vec<migtest_schema::Difference> {
+    /// The differences that are findings; the ignored ones are counted in a note for `check` of
+    /// migration `at`.
+    fn compare(
+        &mut self,
+        before: &Snapshot,
+        after: &Snapshot,
+        at: Option<i64>,
+        check: Check,
+    ) -> Vec<Difference> {
         let started = Instant::now();
-        let differences = diff(before, after);
+        let (ignored, differences): (Vec<Difference>, Vec<Difference>) = diff(before, after)
+            .into_iter()
+            .partition(|difference| self.ignore.ignores(difference));
         self.report.timings.compare += ms(started);
+        if !ignored.is_empty() {
+            let objects: Vec<String> = ignored
+                .iter()
+                .map(|d| format!("{} ({})", messages::object(d), d.change))
+                .collect();
+            let count = match ignored.len() {
+                1 => "1 schema difference".to_owned(),
+                n => format!("{n} schema differences"),
+            };
+            self.report.notes.push(Note {
+                migration: at,
+                message: format!(
+                    "{}: {count} ignored by --ignore: {}",
+                    check.as_str(),
+                    objects.join(", ")
+                ),
+            });
+        }
         differences
     }
 
-    async fn apply(&mut self, migration: &PlannedMigration, script: &Script, check: Check) -> Result<(), StepError> {
+    async fn apply(
+        &mut self,
+        migration: &PlannedMigration,
+        script: &Script,
+        check: Check,
+    ) -> Result<(), StepError> {
         let started = Instant::now();
         let table = self.table().to_owned();
-        let result = if check == Check::Down || (check == Check::Ladder && script.migration.migration_type.is_down_migration()) {
+        let result = if check == Check::Down
+            || (check == Check::Ladder && script.migration.migration_type.is_down_migration())
+        {
             self.conn.revert(&table, &script.migration).await
         } else {
             self.conn.apply(&table, &script.migration).await
         };
         self.report.timings.apply += ms(started);
-        result.map(|_| ()).map_err(|error| classify(error, migration, script, check))
+        result
+            .map(|_| ())
+            .map_err(|error| classify(error, migration, script, check))
     }
 
     /// Up, down, redo for every migration in order.
     async fn stepwise(&mut self, set: &MigrationSet) -> Result<States, RunError> {
         let empty = self.snapshot("of the empty database").await?;
-        let mut states = States { empty, after: Vec::with_capacity(set.migrations.len()), completed: true };
+        let mut states = States {
+            empty,
+            after: Vec::with_capacity(set.migrations.len()),
+            completed: true,
+        };
         let mut stopped: Option<String> = None;
         for migration in &set.migrations {
             let mut entry = MigrationReport {
@@ -198,7 +302,11 @@ impl Engine<'_> {
         if let Some(problem) = migration.problem(Side::Up) {
             self.problem_finding(migration, problem, Check::Up);
             self.finish(entry, Check::Up, CheckStatus::Failed, started);
-            self.skip_rest(entry, &[Check::Down, Check::Roundtrip, Check::Redo], "the up was not run");
+            self.skip_rest(
+                entry,
+                &[Check::Down, Check::Roundtrip, Check::Redo],
+                "the up was not run",
+            );
             return Ok(Err(stop_reason));
         }
         match self.apply(migration, &migration.up, Check::Up).await {
@@ -206,12 +314,18 @@ impl Engine<'_> {
             Err(StepError::Rejected(finding)) => {
                 self.report.push_finding(*finding);
                 self.finish(entry, Check::Up, CheckStatus::Failed, started);
-                self.skip_rest(entry, &[Check::Down, Check::Roundtrip, Check::Redo], "the up failed");
+                self.skip_rest(
+                    entry,
+                    &[Check::Down, Check::Roundtrip, Check::Redo],
+                    "the up failed",
+                );
                 return Ok(Err(stop_reason));
             }
             Err(StepError::Tool(error)) => return Err(error),
         }
-        let after_up = self.snapshot(&format!("after the up of migration {version}")).await?;
+        let after_up = self
+            .snapshot(&format!("after the up of migration {version}"))
+            .await?;
         self.finish(entry, Check::Up, CheckStatus::Passed, started);
 
         // down
@@ -228,7 +342,11 @@ impl Engine<'_> {
         if let Some(problem) = migration.problem(Side::Down) {
             self.problem_finding(migration, problem, Check::Down);
             self.finish(entry, Check::Down, CheckStatus::Failed, started);
-            self.skip_rest(entry, &[Check::Roundtrip, Check::Redo], "the down was not run");
+            self.skip_rest(
+                entry,
+                &[Check::Roundtrip, Check::Redo],
+                "the down was not run",
+            );
             return Ok(Ok(after_up));
         }
         match self.apply(migration, down, Check::Down).await {
@@ -240,7 +358,9 @@ impl Engine<'_> {
                 // A failed transactional down rolled back to the schema after the up; a failed
                 // no-transaction down leaves the database somewhere in between.
                 return Ok(if down.migration.no_tx {
-                    Err(format!("the down of migration {version} failed outside a transaction"))
+                    Err(format!(
+                        "the down of migration {version} failed outside a transaction"
+                    ))
                 } else {
                     Ok(after_up)
                 });
@@ -251,16 +371,26 @@ impl Engine<'_> {
 
         // roundtrip
         let started = self.begin(migration, Check::Roundtrip);
-        let after_down = self.snapshot(&format!("after the down of migration {version}")).await?;
-        let differences = self.compare(before, &after_down);
+        let after_down = self
+            .snapshot(&format!("after the down of migration {version}"))
+            .await?;
+        let differences = self.compare(before, &after_down, Some(version), Check::Roundtrip);
         for difference in &differences {
-            let mut finding = Finding::new(Some((version, &migration.description)), Check::Roundtrip, messages::roundtrip(difference));
+            let mut finding = Finding::new(
+                Some((version, &migration.description)),
+                Check::Roundtrip,
+                messages::roundtrip(difference),
+            );
             finding.object = Some(messages::object(difference));
             finding.diff = Some(difference.unified_diff());
             finding.location = Some(file_location(&down.path));
             self.report.push_finding(finding);
         }
-        let status = if differences.is_empty() { CheckStatus::Passed } else { CheckStatus::Failed };
+        let status = if differences.is_empty() {
+            CheckStatus::Passed
+        } else {
+            CheckStatus::Failed
+        };
         self.finish(entry, Check::Roundtrip, status, started);
 
         // redo
@@ -270,20 +400,32 @@ impl Engine<'_> {
             Err(StepError::Rejected(finding)) => {
                 self.report.push_finding(*finding);
                 self.finish(entry, Check::Redo, CheckStatus::Failed, started);
-                return Ok(Err(format!("migration {version} could not be re-applied after its down")));
+                return Ok(Err(format!(
+                    "migration {version} could not be re-applied after its down"
+                )));
             }
             Err(StepError::Tool(error)) => return Err(error),
         }
-        let after_redo = self.snapshot(&format!("after re-applying migration {version}")).await?;
-        let differences = self.compare(&after_up, &after_redo);
+        let after_redo = self
+            .snapshot(&format!("after re-applying migration {version}"))
+            .await?;
+        let differences = self.compare(&after_up, &after_redo, Some(version), Check::Redo);
         for difference in &differences {
-            let mut finding = Finding::new(Some((version, &migration.description)), Check::Redo, messages::redo(difference));
+            let mut finding = Finding::new(
+                Some((version, &migration.description)),
+                Check::Redo,
+                messages::redo(difference),
+            );
             finding.object = Some(messages::object(difference));
             finding.diff = Some(difference.unified_diff());
             finding.location = Some(file_location(&migration.up.path));
             self.report.push_finding(finding);
         }
-        let status = if differences.is_empty() { CheckStatus::Passed } else { CheckStatus::Failed };
+        let status = if differences.is_empty() {
+            CheckStatus::Passed
+        } else {
+            CheckStatus::Failed
+        };
         self.finish(entry, Check::Redo, status, started);
         Ok(Ok(after_redo))
     }
@@ -294,17 +436,15 @@ impl Engine<'_> {
             NoDown::Simple if self.config.allow_irreversible => {
                 self.report.notes.push(Note {
                     migration: Some(migration.version),
-                    message: "irreversible (no down migration), accepted with --allow-irreversible".to_owned(),
+                    message: "irreversible (no down migration), accepted with --allow-irreversible"
+                        .to_owned(),
                 });
-                CheckStatus::Skipped { reason: "irreversible, allowed".to_owned() }
+                CheckStatus::Skipped {
+                    reason: "irreversible, allowed".to_owned(),
+                }
             }
             NoDown::Simple => {
-                let mut finding = Finding::new(
-                    id,
-                    Check::Down,
-                    "no down migration: rollback of this version cannot be tested (write it as a .up.sql/.down.sql \
-                     pair, or pass --allow-irreversible)",
-                );
+                let mut finding = Finding::new(id, Check::Down, migration.irreversible_message());
                 finding.location = Some(file_location(&migration.up.path));
                 self.report.push_finding(finding);
                 CheckStatus::Failed
@@ -313,7 +453,11 @@ impl Engine<'_> {
                 let mut finding = Finding::new(
                     id,
                     Check::Down,
-                    format!("{} has no down file: create {}", migration.up.path.display(), expected.display()),
+                    format!(
+                        "{} has no down file: create {}",
+                        migration.up.path.display(),
+                        expected.display()
+                    ),
                 );
                 finding.location = Some(file_location(&migration.up.path));
                 self.report.push_finding(finding);
@@ -323,7 +467,11 @@ impl Engine<'_> {
     }
 
     fn problem_finding(&mut self, migration: &PlannedMigration, problem: &Problem, check: Check) {
-        let mut finding = Finding::new(Some((migration.version, &migration.description)), check, problem.message.clone());
+        let mut finding = Finding::new(
+            Some((migration.version, &migration.description)),
+            check,
+            problem.message.clone(),
+        );
         finding.location = Some(Location {
             file: problem.path.display().to_string(),
             line: problem.line.unwrap_or(1),
@@ -342,9 +490,23 @@ impl Engine<'_> {
         Instant::now()
     }
 
-    fn finish(&mut self, entry: &mut MigrationReport, check: Check, status: CheckStatus, started: Instant) {
-        self.listener.on_event(&Event::CheckFinished { version: entry.version, check, status: status.clone() });
-        entry.checks.push(CheckOutcome { check, status, millis: ms(started) });
+    fn finish(
+        &mut self,
+        entry: &mut MigrationReport,
+        check: Check,
+        status: CheckStatus,
+        started: Instant,
+    ) {
+        self.listener.on_event(&Event::CheckFinished {
+            version: entry.version,
+            check,
+            status: status.clone(),
+        });
+        entry.checks.push(CheckOutcome {
+            check,
+            status,
+            millis: ms(started),
+        });
     }
 
     fn skip_rest(&mut self, entry: &mut MigrationReport, checks: &[Check], reason: &str) {
@@ -363,7 +525,9 @@ impl Engine<'_> {
     /// schema before them, re-applies them all and compares with the head schema.
     async fn ladder(&mut self, set: &MigrationSet, states: &States) -> Result<(), RunError> {
         if !states.completed {
-            self.report.ladder = Some(CheckStatus::Skipped { reason: "the stepwise run stopped early".to_owned() });
+            self.report.ladder = Some(CheckStatus::Skipped {
+                reason: "the stepwise run stopped early".to_owned(),
+            });
             return Ok(());
         }
         // The ladder can only descend to just above the last migration that has no usable down.
@@ -373,19 +537,29 @@ impl Engine<'_> {
             .rposition(|m| !matches!(m.down, Down::Script(_)) || !m.problems.is_empty())
             .map_or(0, |i| i + 1);
         let rungs = &set.migrations[floor..];
-        self.listener.on_event(&Event::LadderStarted { steps: rungs.len() });
+        self.listener
+            .on_event(&Event::LadderStarted { steps: rungs.len() });
         if let Some(blocker) = floor.checked_sub(1).map(|i| &set.migrations[i]) {
             self.report.notes.push(Note {
                 migration: Some(blocker.version),
-                message: format!("the ladder stops above migration {}: it cannot be reverted", blocker.version),
+                message: format!(
+                    "the ladder stops above migration {}: it cannot be reverted",
+                    blocker.version
+                ),
             });
         }
-        let base = if floor == 0 { &states.empty } else { &states.after[floor - 1] };
+        let base = if floor == 0 {
+            &states.empty
+        } else {
+            &states.after[floor - 1]
+        };
         let head = states.after.last().unwrap_or(&states.empty);
         let mut failed = false;
 
         for migration in rungs.iter().rev() {
-            let Down::Script(down) = &migration.down else { unreachable!("the floor is above every migration without a down") };
+            let Down::Script(down) = &migration.down else {
+                unreachable!("the floor is above every migration without a down")
+            };
             if let Err(error) = self.apply(migration, down, Check::Ladder).await {
                 match error {
                     StepError::Rejected(finding) => self.report.push_finding(*finding),
@@ -399,7 +573,10 @@ impl Engine<'_> {
         let stage = if floor == 0 {
             "after reverting every migration".to_owned()
         } else {
-            format!("after reverting down to migration {}", set.migrations[floor - 1].version)
+            format!(
+                "after reverting down to migration {}",
+                set.migrations[floor - 1].version
+            )
         };
         failed |= self.ladder_findings(&stage, base, &bottom, rungs.first());
 
@@ -414,13 +591,28 @@ impl Engine<'_> {
             }
         }
         let top = self.snapshot("after re-applying every migration").await?;
-        failed |= self.ladder_findings("after re-applying every migration", head, &top, rungs.last());
-        self.report.ladder = Some(if failed { CheckStatus::Failed } else { CheckStatus::Passed });
+        failed |= self.ladder_findings(
+            "after re-applying every migration",
+            head,
+            &top,
+            rungs.last(),
+        );
+        self.report.ladder = Some(if failed {
+            CheckStatus::Failed
+        } else {
+            CheckStatus::Passed
+        });
         Ok(())
     }
 
-    fn ladder_findings(&mut self, stage: &str, expected: &Snapshot, actual: &Snapshot, at: Option<&PlannedMigration>) -> bool {
-        let differences = self.compare(expected, actual);
+    fn ladder_findings(
+        &mut self,
+        stage: &str,
+        expected: &Snapshot,
+        actual: &Snapshot,
+        at: Option<&PlannedMigration>,
+    ) -> bool {
+        let differences = self.compare(expected, actual, at.map(|m| m.version), Check::Ladder);
         for difference in &differences {
             let mut finding = Finding::new(
                 at.map(|m| (m.version, m.description.as_str())),
@@ -441,7 +633,8 @@ impl Engine<'_> {
         if !at_head {
             self.report.notes.push(Note {
                 migration: None,
-                message: "smoke evals were not run: the database never reached the last migration".to_owned(),
+                message: "smoke evals were not run: the database never reached the last migration"
+                    .to_owned(),
             });
             return;
         }
@@ -449,15 +642,25 @@ impl Engine<'_> {
         let options = server.connect_options(server.database());
         for file in files {
             let name = file.display().to_string();
-            self.listener.on_event(&Event::SmokeStarted { file: name.clone() });
+            self.listener
+                .on_event(&Event::SmokeStarted { file: name.clone() });
             let outcome = migtest_smoke::run_file(&options, file).await;
             let passed = outcome.failure.is_none();
             if let Some(failure) = outcome.failure {
-                let mut finding = Finding::new(None, Check::Smoke, failure.message.trim_end().to_owned());
-                finding.location = Some(Location { file: name.clone(), line: failure.line, column: None, source_line: None });
+                let mut finding =
+                    Finding::new(None, Check::Smoke, failure.message.trim_end().to_owned());
+                finding.location = Some(Location {
+                    file: name.clone(),
+                    line: failure.line,
+                    column: None,
+                    source_line: None,
+                });
                 self.report.push_finding(finding);
             }
-            self.listener.on_event(&Event::SmokeFinished { file: name.clone(), passed });
+            self.listener.on_event(&Event::SmokeFinished {
+                file: name.clone(),
+                passed,
+            });
             self.report.smoke.push(SmokeReport { file: name, passed });
         }
         self.report.timings.smoke += ms(started);
@@ -465,20 +668,40 @@ impl Engine<'_> {
 }
 
 fn skipped(check: Check, reason: &str) -> CheckOutcome {
-    CheckOutcome { check, status: CheckStatus::Skipped { reason: reason.to_owned() }, millis: 0.0 }
+    CheckOutcome {
+        check,
+        status: CheckStatus::Skipped {
+            reason: reason.to_owned(),
+        },
+        millis: 0.0,
+    }
 }
 
 fn file_location(path: &Path) -> Location {
-    Location { file: path.display().to_string(), line: 1, column: None, source_line: None }
+    Location {
+        file: path.display().to_string(),
+        line: 1,
+        column: None,
+        source_line: None,
+    }
 }
 
 /// Turns sqlx's error into a finding when PostgreSQL rejected the SQL, and into a tool error
 /// when the connection itself failed.
-fn classify(error: MigrateError, migration: &PlannedMigration, script: &Script, check: Check) -> StepError {
+fn classify(
+    error: MigrateError,
+    migration: &PlannedMigration,
+    script: &Script,
+    check: Check,
+) -> StepError {
     let sqlx_error = match error {
         MigrateError::ExecuteMigration(e, _) | MigrateError::Execute(e) => e,
         other => {
-            let mut finding = Finding::new(Some((migration.version, &migration.description)), check, other.to_string());
+            let mut finding = Finding::new(
+                Some((migration.version, &migration.description)),
+                check,
+                other.to_string(),
+            );
             finding.location = Some(file_location(&script.path));
             return StepError::Rejected(Box::new(finding));
         }
@@ -499,7 +722,9 @@ fn classify(error: MigrateError, migration: &PlannedMigration, script: &Script, 
         Check::Up => "the up failed",
         Check::Down => "the down failed",
         Check::Redo => "re-applying the up after the down failed",
-        _ if script.migration.migration_type.is_down_migration() => "the down failed during the ladder",
+        _ if script.migration.migration_type.is_down_migration() => {
+            "the down failed during the ladder"
+        }
         _ => "re-applying the up failed during the ladder",
     };
     let mut finding = Finding::new(

@@ -12,8 +12,10 @@ use std::path::PathBuf;
 
 pub use engine::run;
 pub use matrix::{MatrixOutcome, run_matrix};
+pub use migtest_migrations::{Layout, detect as detect_layout};
 pub use migtest_pg::{self as pg, Backend, KeptServer, NativeOptions, UrlOptions};
 pub use migtest_report::{Listener, NullListener, RunReport};
+pub use migtest_schema::{IgnorePatternError, IgnoreRules};
 
 /// The bookkeeping table sqlx uses by default.
 pub const SQLX_MIGRATIONS_TABLE: &str = "_sqlx_migrations";
@@ -34,6 +36,13 @@ pub struct RunConfig {
     pub keep: bool,
     /// sqlx's bookkeeping table, as given to `Migrator::dangerous_set_table_name`.
     pub bookkeeping_table: String,
+    /// Schema differences that are not findings ([`IgnoreRules`] patterns); a note counts what
+    /// they hid.
+    pub ignore: Vec<String>,
+    /// The layout of the migration folder; `None` recognises it from the files.
+    pub layout: Option<Layout>,
+    /// Take the `-- Down:` comments of an irreversible migration as its down.
+    pub down_from_comments: bool,
 }
 
 impl RunConfig {
@@ -47,6 +56,9 @@ impl RunConfig {
             allow_irreversible: false,
             keep: false,
             bookkeeping_table: SQLX_MIGRATIONS_TABLE.to_owned(),
+            ignore: Vec::new(),
+            layout: None,
+            down_from_comments: false,
         }
     }
 }
@@ -85,4 +97,6 @@ pub enum RunError {
     },
     #[error(transparent)]
     Smoke(#[from] migtest_smoke::SmokeError),
+    #[error(transparent)]
+    Ignore(#[from] IgnorePatternError),
 }

@@ -20,7 +20,11 @@ pub struct MatrixOutcome {
 
 /// Runs each `(major, config)` with at most `jobs` runs at once. A run the tool could not
 /// complete becomes an entry in `errors`; the other majors still run.
-pub async fn run_matrix(configs: Vec<(u32, RunConfig)>, jobs: usize, listener: &mut dyn Listener) -> MatrixOutcome {
+pub async fn run_matrix(
+    configs: Vec<(u32, RunConfig)>,
+    jobs: usize,
+    listener: &mut dyn Listener,
+) -> MatrixOutcome {
     let started = Instant::now();
     let shared = RefCell::new(listener);
     let outcomes: Vec<(u32, Result<crate::RunOutcome, crate::RunError>)> =
@@ -49,7 +53,10 @@ pub async fn run_matrix(configs: Vec<(u32, RunConfig)>, jobs: usize, listener: &
         })
         .collect();
     let total = started.elapsed().as_secs_f64() * 1000.0;
-    MatrixOutcome { report: MatrixReport::new(results, total), kept }
+    MatrixOutcome {
+        report: MatrixReport::new(results, total),
+        kept,
+    }
 }
 
 /// Tags each event with its major and hands it to the one listener all runs share. The runs
@@ -61,7 +68,10 @@ struct ForMajor<'a, 'l> {
 
 impl Listener for ForMajor<'_, '_> {
     fn on_event(&mut self, event: &Event) {
-        let tagged = Event::ForMajor { major: self.major, event: Box::new(event.clone()) };
+        let tagged = Event::ForMajor {
+            major: self.major,
+            event: Box::new(event.clone()),
+        };
         self.shared.borrow_mut().on_event(&tagged);
     }
 }

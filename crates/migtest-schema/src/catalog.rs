@@ -13,11 +13,20 @@ use serde::{Deserialize, Deserializer};
 /// The oldest major whose catalogs the query knows.
 pub(crate) const OLDEST_SUPPORTED: i32 = 140_000;
 
+/// Marks the parent of a partition that is being detached concurrently.
+pub(crate) const DETACH_PENDING: &str = " (detach pending)";
+
+/// The first OID of objects made after `initdb` (`FirstNormalObjectId`): casts, languages, access
+/// methods and operator family members have no schema to tell ours from PostgreSQL's own.
+const FIRST_NORMAL_OID: u32 = 16_384;
+
 /// Reads the version, the bookkeeping table's identity (resolved with the caller's `search_path`,
-/// as the migration tool resolves it) and the settings [`PINNED_SETTINGS`] are about to change.
+/// as the migration tool resolves it), whether subscriptions' connection strings are readable
+/// (superusers only) and the settings [`PINNED_SETTINGS`] are about to change.
 pub(crate) const READ_SETTINGS: &str = "\
 SELECT pg_catalog.current_setting('server_version_num')::int4, \
        pg_catalog.to_regclass($1)::oid, \
+       pg_catalog.has_column_privilege('pg_catalog.pg_subscription', 'subconninfo', 'SELECT'), \
        ARRAY[pg_catalog.current_setting('search_path'), \
              pg_catalog.current_setting('DateStyle'), \
              pg_catalog.current_setting('IntervalStyle'), \
@@ -54,13 +63,26 @@ pub(crate) const SET_SETTINGS: &str = "\
 SELECT pg_catalog.count(pg_catalog.set_config(s.name, s.value, false)) \
 FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[])) AS s(name, value)";
 
+/// What the text of the catalog query depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct QueryShape {
+    /// `server_version_num`: which catalog columns exist.
+    pub version: i32,
+    /// Whether the session may read `pg_subscription.subconninfo`.
+    pub read_conninfo: bool,
+}
+
 /// The catalog query for a server of major `version` (`server_version_num`). `$1` is the OID of
 /// the bookkeeping table, or NULL when it does not exist.
 ///
 /// Comments are read from `pg_description` directly: `obj_description` and `col_description` are
 /// SQL functions that cannot be inlined, and calling one per object and column made up a good
 /// part of the query's time.
-pub(crate) fn catalog_query(version: i32) -> String {
+pub(crate) fn catalog_query(shape: QueryShape) -> String {
+    let QueryShape {
+        version,
+        read_conninfo,
+    } = shape;
     let member_options = if version >= 160_000 {
         "m.inherit_option AS inherit, m.set_option AS set"
     } else {
@@ -78,6 +100,67 @@ pub(crate) fn catalog_query(version: i32) -> String {
     } else {
         "NULL::text"
     };
+
+    let parameter_acls = if version >= 150_000 {
+        "SELECT quote_ident(a.parname) AS name, a.paracl::text[] AS acl FROM pg_parameter_acl a"
+    } else {
+        "SELECT NULL::text AS name, NULL::text[] AS acl WHERE false"
+    };
+    // Column lists and row filters of published tables, and whole published schemas, came with
+    // PostgreSQL 15; publishing generated columns with 18.
+    let (published_columns, published_filter) = if version >= 150_000 {
+        (
+            "(SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) \
+               FROM pg_attribute a \
+              WHERE a.attrelid = pr.prrelid AND a.attnum = ANY (pr.prattrs))",
+            "pg_get_expr(pr.prqual, pr.prrelid)",
+        )
+    } else {
+        ("NULL::text", "NULL::text")
+    };
+    let published_schemas = if version >= 150_000 {
+        "(SELECT json_agg(quote_ident(pn_ns.nspname)) \
+            FROM pg_publication_namespace pn JOIN pg_namespace pn_ns ON pn_ns.oid = pn.pnnspid \
+           WHERE pn.pnpubid = p.oid)"
+    } else {
+        "NULL::json"
+    };
+    let published_generated = if version >= 180_000 {
+        "p.pubgencols::text"
+    } else {
+        "NULL::text"
+    };
+    // Subscription options by the major that added them; the connection string only for a
+    // session allowed to read it.
+    let mut subscription_options = vec![
+        "'binary', s.subbinary",
+        // A boolean until PostgreSQL 16, then a letter.
+        "'streaming', CASE s.substream::text WHEN 'f' THEN 'off' WHEN 'false' THEN 'off' \
+                           WHEN 't' THEN 'on' WHEN 'true' THEN 'on' WHEN 'p' THEN 'parallel' \
+                           ELSE s.substream::text END",
+        "'synchronous commit', s.subsynccommit",
+    ];
+    if version >= 150_000 {
+        subscription_options.extend([
+            "'two phase', CASE s.subtwophasestate WHEN 'd' THEN 'off' WHEN 'p' THEN 'pending' \
+                                                  WHEN 'e' THEN 'on' END",
+            "'disable on error', s.subdisableonerr",
+        ]);
+    }
+    if version >= 160_000 {
+        subscription_options.extend([
+            "'origin', s.suborigin",
+            "'password required', s.subpasswordrequired",
+            "'run as owner', s.subrunasowner",
+        ]);
+    }
+    if version >= 170_000 {
+        subscription_options.push("'failover', s.subfailover");
+    }
+    if read_conninfo {
+        subscription_options.push("'connection', s.subconninfo");
+    }
+    let subscription_options = subscription_options.join(", ");
 
     let sections: Vec<(&str, String)> = vec![
         (
@@ -257,10 +340,7 @@ pub(crate) fn catalog_query(version: i32) -> String {
                                   'parallel', p.proparallel::text, 'strict', p.proisstrict) \
                            FROM pg_aggregate a WHERE a.aggfnoid = p.oid) AS aggregate \
                    FROM pg_proc p JOIN ns n ON n.oid = p.pronamespace \
-                  WHERE {member} \
-                    AND NOT EXISTS (SELECT 1 FROM pg_depend i \
-                                     WHERE i.classid = 'pg_proc'::regclass AND i.objid = p.oid \
-                                       AND i.deptype = 'i')",
+                  WHERE {member} AND {internal}",
                 owner = role("p.proowner"),
                 acl = acl("p.proacl", 'f', "p.proowner"),
                 transfn = regproc("a.aggtransfn"),
@@ -272,6 +352,7 @@ pub(crate) fn catalog_query(version: i32) -> String {
                 minvtransfn = regproc("a.aggminvtransfn"),
                 mfinalfn = regproc("a.aggmfinalfn"),
                 member = not_member("pg_proc", "p.oid"),
+                internal = not_internal("pg_proc", "p.oid"),
                 comment = description("pg_proc", "p.oid"),
             ),
         ),
@@ -286,24 +367,23 @@ pub(crate) fn catalog_query(version: i32) -> String {
                         s.seqcache AS cache, s.seqcycle AS cycle, \
                         (SELECT json_build_object( \
                                   'column', format('%I.%I.%I', tn.nspname, t.relname, a.attname), \
-                                  'identity', d.deptype = 'i') \
-                           FROM pg_depend d \
-                           JOIN pg_class t ON t.oid = d.refobjid \
+                                  'table_oid', o.refobjid::int8, \
+                                  'identity', o.deptype = 'i') \
+                           FROM pg_class t \
                            JOIN pg_namespace tn ON tn.oid = t.relnamespace \
-                           JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid \
-                          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid \
-                            AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 \
-                            AND d.deptype IN ('a', 'i') \
-                          LIMIT 1) AS owned_by \
+                           JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = o.refobjsubid \
+                          WHERE t.oid = o.refobjid) AS owned_by \
                    FROM pg_class c \
                    JOIN ns n ON n.oid = c.relnamespace \
                    JOIN pg_sequence s ON s.seqrelid = c.oid \
+                   LEFT JOIN LATERAL ( \
+                     SELECT d.refobjid, d.refobjsubid, d.deptype FROM pg_depend d \
+                      WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid \
+                        AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 \
+                        AND d.deptype IN ('a', 'i') \
+                      LIMIT 1) o ON true \
                   WHERE c.relkind = 'S' AND {member} \
-                    AND NOT EXISTS (SELECT 1 FROM pg_depend d \
-                                     WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid \
-                                       AND d.refclassid = 'pg_class'::regclass \
-                                       AND d.refobjid = (SELECT oid FROM bk) \
-                                       AND d.deptype IN ('a', 'i'))",
+                    AND coalesce(o.refobjid <> (SELECT oid FROM bk), true)",
                 owner = role("c.relowner"),
                 acl = acl("c.relacl", 's', "c.relowner"),
                 member = not_member("pg_class", "c.oid"),
@@ -313,7 +393,7 @@ pub(crate) fn catalog_query(version: i32) -> String {
         (
             "relations",
             format!(
-                "SELECT format('%I.%I', n.nspname, c.relname) AS name, c.relkind::text AS kind, \
+                "SELECT c.oid::int8 AS oid, format('%I.%I', n.nspname, c.relname) AS name, c.relkind::text AS kind, \
                         c.relpersistence::text AS persistence, {owner} AS owner, \
                         {comment} AS comment, {acl} AS acl, \
                         c.relrowsecurity AS row_security, \
@@ -323,6 +403,7 @@ pub(crate) fn catalog_query(version: i32) -> String {
                            JOIN pg_class i ON i.oid = x.indexrelid \
                           WHERE x.indrelid = c.oid AND x.indisreplident) AS replica_identity_index, \
                         c.reloptions AS options, \
+                        toast.reloptions AS toast_options, \
                         (SELECT quote_ident(am.amname) FROM pg_am am WHERE am.oid = c.relam) \
                           AS access_method, \
                         (SELECT quote_ident(ts.spcname) FROM pg_tablespace ts \
@@ -330,7 +411,9 @@ pub(crate) fn catalog_query(version: i32) -> String {
                         CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key, \
                         CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END \
                           AS partition_bound, \
-                        (SELECT json_agg(format('%I.%I', pn.nspname, p.relname) ORDER BY i.inhseqno) \
+                        (SELECT json_agg(format('%I.%I', pn.nspname, p.relname) \
+                                         || CASE WHEN i.inhdetachpending THEN '{DETACH_PENDING}' ELSE '' END \
+                                         ORDER BY i.inhseqno) \
                            FROM pg_inherits i \
                            JOIN pg_class p ON p.oid = i.inhparent \
                            JOIN pg_namespace pn ON pn.oid = p.relnamespace \
@@ -345,6 +428,7 @@ pub(crate) fn catalog_query(version: i32) -> String {
                           WHERE ft.ftrelid = c.oid) AS foreign, \
                         cols.columns \
                    FROM rels c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                   LEFT JOIN pg_class toast ON toast.oid = c.reltoastrelid \
                    LEFT JOIN cols ON cols.attrelid = c.oid",
                 owner = role("c.relowner"),
                 acl = acl("c.relacl", 'r', "c.relowner"),
@@ -357,7 +441,13 @@ pub(crate) fn catalog_query(version: i32) -> String {
             // constraint (pg_get_constraintdef shows their columns, options and tablespace).
             format!(
                 "SELECT format('%I.%I', n.nspname, i.relname) AS name, \
-                        pg_get_indexdef(i.oid) AS definition, x.indisclustered AS clustered, \
+                        x.indrelid::int8 AS table_oid, pg_get_indexdef(i.oid) AS definition, x.indisclustered AS clustered, \
+                        CASE WHEN i.relispartition \
+                             THEN (SELECT format('%I.%I', pn.nspname, p.relname) FROM pg_inherits h \
+                                     JOIN pg_class p ON p.oid = h.inhparent \
+                                     JOIN pg_namespace pn ON pn.oid = p.relnamespace \
+                                    WHERE h.inhrelid = i.oid) \
+                        END AS partition_of, \
                         x.indisvalid AS valid, {comment} AS comment, \
                         (SELECT quote_ident(ts.spcname) FROM pg_tablespace ts \
                           WHERE ts.oid = i.reltablespace) AS tablespace, \
@@ -448,11 +538,14 @@ pub(crate) fn catalog_query(version: i32) -> String {
             "statistics",
             format!(
                 "SELECT format('%I.%I', n.nspname, s.stxname) AS name, {owner} AS owner, \
+                        format('%I.%I', tn.nspname, t.relname) AS table, \
                         pg_get_statisticsobjdef(s.oid) AS definition, \
                         nullif(coalesce(s.stxstattarget, -1), -1) AS target, \
                         {comment} AS comment \
                    FROM pg_statistic_ext s JOIN ns n ON n.oid = s.stxnamespace \
-                  WHERE s.stxrelid IN (SELECT oid FROM rels) AND {member}",
+                   JOIN rels t ON t.oid = s.stxrelid \
+                   JOIN pg_namespace tn ON tn.oid = t.relnamespace \
+                  WHERE {member}",
                 owner = role("s.stxowner"),
                 member = not_member("pg_statistic_ext", "s.oid"),
                 comment = description("pg_statistic_ext", "s.oid"),
@@ -513,6 +606,372 @@ pub(crate) fn catalog_query(version: i32) -> String {
                 member = not_member("pg_foreign_server", "s.oid"),
                 comment = description("pg_foreign_server", "s.oid"),
             ),
+        ),
+        (
+            "database",
+            // The database the migrations run in; other databases of the cluster are not the
+            // migrations' business.
+            format!(
+                "SELECT quote_ident(d.datname) AS name, {owner} AS owner, \
+                        d.datconnlimit AS connection_limit, \
+                        d.datallowconn AS allow_connections, d.datistemplate AS is_template, \
+                        (SELECT quote_ident(ts.spcname) FROM pg_tablespace ts \
+                          WHERE ts.oid = d.dattablespace AND ts.spcname <> 'pg_default') AS tablespace, \
+                        {comment} AS comment, {acl} AS acl, \
+                        (SELECT s.setconfig FROM pg_db_role_setting s \
+                          WHERE s.setdatabase = d.oid AND s.setrole = 0) AS settings, \
+                        (SELECT json_agg(json_build_object( \
+                                  'role', quote_ident(pg_get_userbyid(s.setrole)), \
+                                  'settings', s.setconfig)) \
+                           FROM pg_db_role_setting s \
+                          WHERE s.setdatabase = d.oid AND s.setrole <> 0) AS role_settings \
+                   FROM pg_database d WHERE d.datname = current_database()",
+                owner = role("d.datdba"),
+                acl = acl("d.datacl", 'd', "d.datdba"),
+                comment = shared_description("pg_database", "d.oid"),
+            ),
+        ),
+        (
+            "tablespaces",
+            format!(
+                "SELECT quote_ident(t.spcname) AS name, {owner} AS owner, \
+                        pg_tablespace_location(t.oid) AS location, t.spcoptions AS options, \
+                        {acl} AS acl, {comment} AS comment \
+                   FROM pg_tablespace t WHERE t.oid >= {FIRST_NORMAL_OID}",
+                owner = role("t.spcowner"),
+                acl = acl("t.spcacl", 't', "t.spcowner"),
+                comment = shared_description("pg_tablespace", "t.oid"),
+            ),
+        ),
+        ("parameter_acls", parameter_acls.to_owned()),
+        (
+            "languages",
+            format!(
+                "SELECT quote_ident(l.lanname) AS name, {owner} AS owner, \
+                        l.lanpltrusted AS trusted, {handler} AS handler, {inline} AS inline, \
+                        {validator} AS validator, {acl} AS acl, {comment} AS comment \
+                   FROM pg_language l \
+                  WHERE l.oid >= {FIRST_NORMAL_OID} AND {member}",
+                owner = role("l.lanowner"),
+                handler = regproc("l.lanplcallfoid"),
+                inline = regproc("l.laninline"),
+                validator = regproc("l.lanvalidator"),
+                acl = acl("l.lanacl", 'l', "l.lanowner"),
+                member = not_member("pg_language", "l.oid"),
+                comment = description("pg_language", "l.oid"),
+            ),
+        ),
+        (
+            "access_methods",
+            format!(
+                "SELECT quote_ident(a.amname) AS name, a.amtype::text AS type, \
+                        {handler} AS handler, {comment} AS comment \
+                   FROM pg_am a \
+                  WHERE a.oid >= {FIRST_NORMAL_OID} AND {member}",
+                handler = regproc("a.amhandler"),
+                member = not_member("pg_am", "a.oid"),
+                comment = description("pg_am", "a.oid"),
+            ),
+        ),
+        (
+            "casts",
+            format!(
+                "SELECT format_type(c.castsource, NULL) AS source, \
+                        format_type(c.casttarget, NULL) AS target, \
+                        CASE WHEN c.castfunc <> 0 THEN c.castfunc::regprocedure::text END AS function, \
+                        c.castcontext::text AS context, c.castmethod::text AS method, \
+                        {comment} AS comment \
+                   FROM pg_cast c \
+                  WHERE c.oid >= {FIRST_NORMAL_OID} AND {member} AND {internal}",
+                member = not_member("pg_cast", "c.oid"),
+                internal = not_internal("pg_cast", "c.oid"),
+                comment = description("pg_cast", "c.oid"),
+            ),
+        ),
+        (
+            "transforms",
+            format!(
+                "SELECT format_type(t.trftype, NULL) AS type, quote_ident(l.lanname) AS language, \
+                        CASE WHEN t.trffromsql <> 0 THEN t.trffromsql::regprocedure::text END AS from_sql, \
+                        CASE WHEN t.trftosql <> 0 THEN t.trftosql::regprocedure::text END AS to_sql, \
+                        {comment} AS comment \
+                   FROM pg_transform t JOIN pg_language l ON l.oid = t.trflang \
+                  WHERE t.oid >= {FIRST_NORMAL_OID} AND {member}",
+                member = not_member("pg_transform", "t.oid"),
+                comment = description("pg_transform", "t.oid"),
+            ),
+        ),
+        (
+            "operators",
+            // Operator names are not identifiers: only the schema is quoted.
+            format!(
+                "SELECT quote_ident(n.nspname) || '.' || o.oprname AS name, \
+                        CASE WHEN o.oprleft <> 0 THEN format_type(o.oprleft, NULL) ELSE 'NONE' END AS left, \
+                        CASE WHEN o.oprright <> 0 THEN format_type(o.oprright, NULL) ELSE 'NONE' END AS right, \
+                        {owner} AS owner, {comment} AS comment, \
+                        json_build_object( \
+                          'result', format_type(o.oprresult, NULL), \
+                          'function', CASE WHEN o.oprcode <> 0 THEN o.oprcode::regprocedure::text END, \
+                          'commutator', CASE WHEN o.oprcom <> 0 THEN o.oprcom::regoperator::text END, \
+                          'negator', CASE WHEN o.oprnegate <> 0 THEN o.oprnegate::regoperator::text END, \
+                          'restrict', {restrict}, 'join', {join}, \
+                          'hashes', o.oprcanhash, 'merges', o.oprcanmerge) AS attributes \
+                   FROM pg_operator o JOIN ns n ON n.oid = o.oprnamespace \
+                  WHERE {member}",
+                owner = role("o.oprowner"),
+                restrict = regproc("o.oprrest"),
+                join = regproc("o.oprjoin"),
+                member = not_member("pg_operator", "o.oid"),
+                comment = description("pg_operator", "o.oid"),
+            ),
+        ),
+        (
+            "operator_families",
+            // Our own families, and PostgreSQL's own ones a migration added members to (ALTER
+            // OPERATOR FAMILY ... ADD); only the members made after initdb are listed.
+            format!(
+                "SELECT format('%I.%I', n.nspname, f.opfname) AS name, quote_ident(am.amname) AS method, \
+                        {owner} AS owner, {comment} AS comment, \
+                        (SELECT json_agg(format('operator %s %s%s', o.amopstrategy, \
+                                                o.amopopr::regoperator, \
+                                                CASE WHEN o.amoppurpose = 's' THEN '' \
+                                                     ELSE ' for order by ' || (SELECT format('%I.%I', sn.nspname, sf.opfname) \
+                                                                                  FROM pg_opfamily sf \
+                                                                                  JOIN pg_namespace sn ON sn.oid = sf.opfnamespace \
+                                                                                 WHERE sf.oid = o.amopsortfamily) END)) \
+                           FROM pg_amop o \
+                          WHERE o.amopfamily = f.oid AND o.oid >= {FIRST_NORMAL_OID} \
+                            AND {amop_member}) AS operators, \
+                        (SELECT json_agg(format('function %s (%s, %s) %s', p.amprocnum, \
+                                                format_type(p.amproclefttype, NULL), \
+                                                format_type(p.amprocrighttype, NULL), \
+                                                p.amproc::regprocedure)) \
+                           FROM pg_amproc p \
+                          WHERE p.amprocfamily = f.oid AND p.oid >= {FIRST_NORMAL_OID} \
+                            AND {amproc_member}) AS functions \
+                   FROM pg_opfamily f \
+                   JOIN pg_namespace n ON n.oid = f.opfnamespace \
+                   JOIN pg_am am ON am.oid = f.opfmethod \
+                  WHERE {member} \
+                    AND (f.opfnamespace IN (SELECT oid FROM ns) \
+                         OR EXISTS (SELECT 1 FROM pg_amop o \
+                                     WHERE o.amopfamily = f.oid AND o.oid >= {FIRST_NORMAL_OID} \
+                                       AND {amop_member}) \
+                         OR EXISTS (SELECT 1 FROM pg_amproc p \
+                                     WHERE p.amprocfamily = f.oid AND p.oid >= {FIRST_NORMAL_OID} \
+                                       AND {amproc_member}))",
+                owner = role("f.opfowner"),
+                member = not_member("pg_opfamily", "f.oid"),
+                amop_member = not_member("pg_amop", "o.oid"),
+                amproc_member = not_member("pg_amproc", "p.oid"),
+                comment = description("pg_opfamily", "f.oid"),
+            ),
+        ),
+        (
+            "operator_classes",
+            format!(
+                "SELECT format('%I.%I', n.nspname, c.opcname) AS name, quote_ident(am.amname) AS method, \
+                        format_type(c.opcintype, NULL) AS type, c.opcdefault AS is_default, \
+                        (SELECT format('%I.%I', fn.nspname, f.opfname) FROM pg_opfamily f \
+                           JOIN pg_namespace fn ON fn.oid = f.opfnamespace \
+                          WHERE f.oid = c.opcfamily) AS family, \
+                        CASE WHEN c.opckeytype <> 0 THEN format_type(c.opckeytype, NULL) END AS storage, \
+                        {owner} AS owner, {comment} AS comment \
+                   FROM pg_opclass c \
+                   JOIN ns n ON n.oid = c.opcnamespace \
+                   JOIN pg_am am ON am.oid = c.opcmethod \
+                  WHERE {member}",
+                owner = role("c.opcowner"),
+                member = not_member("pg_opclass", "c.oid"),
+                comment = description("pg_opclass", "c.oid"),
+            ),
+        ),
+        (
+            "conversions",
+            format!(
+                "SELECT format('%I.%I', n.nspname, c.conname) AS name, \
+                        pg_encoding_to_char(c.conforencoding) AS source, \
+                        pg_encoding_to_char(c.contoencoding) AS target, \
+                        c.conproc::regproc::text AS function, c.condefault AS is_default, \
+                        {owner} AS owner, {comment} AS comment \
+                   FROM pg_conversion c JOIN ns n ON n.oid = c.connamespace \
+                  WHERE {member}",
+                owner = role("c.conowner"),
+                member = not_member("pg_conversion", "c.oid"),
+                comment = description("pg_conversion", "c.oid"),
+            ),
+        ),
+        (
+            "text_search_parsers",
+            format!(
+                "SELECT format('%I.%I', n.nspname, p.prsname) AS name, {comment} AS comment, \
+                        json_build_object('start', {start}, 'gettoken', {token}, 'end', {end}, \
+                                          'headline', {headline}, 'lextypes', {lextypes}) AS attributes \
+                   FROM pg_ts_parser p JOIN ns n ON n.oid = p.prsnamespace \
+                  WHERE {member}",
+                start = regproc("p.prsstart"),
+                token = regproc("p.prstoken"),
+                end = regproc("p.prsend"),
+                headline = regproc("p.prsheadline"),
+                lextypes = regproc("p.prslextype"),
+                member = not_member("pg_ts_parser", "p.oid"),
+                comment = description("pg_ts_parser", "p.oid"),
+            ),
+        ),
+        (
+            "text_search_templates",
+            format!(
+                "SELECT format('%I.%I', n.nspname, t.tmplname) AS name, {comment} AS comment, \
+                        json_build_object('init', {init}, 'lexize', {lexize}) AS attributes \
+                   FROM pg_ts_template t JOIN ns n ON n.oid = t.tmplnamespace \
+                  WHERE {member}",
+                init = regproc("t.tmplinit"),
+                lexize = regproc("t.tmpllexize"),
+                member = not_member("pg_ts_template", "t.oid"),
+                comment = description("pg_ts_template", "t.oid"),
+            ),
+        ),
+        (
+            "text_search_dictionaries",
+            format!(
+                "SELECT format('%I.%I', n.nspname, d.dictname) AS name, \
+                        (SELECT format('%I.%I', tn.nspname, t.tmplname) FROM pg_ts_template t \
+                           JOIN pg_namespace tn ON tn.oid = t.tmplnamespace \
+                          WHERE t.oid = d.dicttemplate) AS template, \
+                        d.dictinitoption AS options, {owner} AS owner, {comment} AS comment \
+                   FROM pg_ts_dict d JOIN ns n ON n.oid = d.dictnamespace \
+                  WHERE {member}",
+                owner = role("d.dictowner"),
+                member = not_member("pg_ts_dict", "d.oid"),
+                comment = description("pg_ts_dict", "d.oid"),
+            ),
+        ),
+        (
+            "text_search_configurations",
+            format!(
+                "SELECT format('%I.%I', n.nspname, c.cfgname) AS name, \
+                        (SELECT format('%I.%I', pn.nspname, p.prsname) FROM pg_ts_parser p \
+                           JOIN pg_namespace pn ON pn.oid = p.prsnamespace \
+                          WHERE p.oid = c.cfgparser) AS parser, \
+                        {owner} AS owner, {comment} AS comment, \
+                        (SELECT json_agg(mapping.line) FROM ( \
+                           SELECT format('%s: %s', t.alias, \
+                                         string_agg(format('%I.%I', dn.nspname, d.dictname), ', ' \
+                                                    ORDER BY m.mapseqno)) AS line \
+                             FROM pg_ts_config_map m \
+                             JOIN ts_token_type(c.cfgparser) t ON t.tokid = m.maptokentype \
+                             JOIN pg_ts_dict d ON d.oid = m.mapdict \
+                             JOIN pg_namespace dn ON dn.oid = d.dictnamespace \
+                            WHERE m.mapcfg = c.oid \
+                            GROUP BY t.alias) mapping) AS mappings \
+                   FROM pg_ts_config c JOIN ns n ON n.oid = c.cfgnamespace \
+                  WHERE {member}",
+                owner = role("c.cfgowner"),
+                member = not_member("pg_ts_config", "c.oid"),
+                comment = description("pg_ts_config", "c.oid"),
+            ),
+        ),
+        (
+            "user_mappings",
+            // The view, not the catalog: it shows options only to whoever may see them.
+            format!(
+                "SELECT CASE WHEN u.umuser = 0 THEN 'PUBLIC' ELSE quote_ident(u.usename) END AS role, \
+                        quote_ident(u.srvname) AS server, u.umoptions AS options \
+                   FROM pg_user_mappings u \
+                  WHERE {member}",
+                member = not_member("pg_user_mapping", "u.umid"),
+            ),
+        ),
+        (
+            "publications",
+            format!(
+                "SELECT quote_ident(p.pubname) AS name, {owner} AS owner, {comment} AS comment, \
+                        p.puballtables AS all_tables, \
+                        concat_ws(', ', CASE WHEN p.pubinsert THEN 'insert' END, \
+                                        CASE WHEN p.pubupdate THEN 'update' END, \
+                                        CASE WHEN p.pubdelete THEN 'delete' END, \
+                                        CASE WHEN p.pubtruncate THEN 'truncate' END) AS operations, \
+                        p.pubviaroot AS via_root, {published_generated} AS generated_columns, \
+                        (SELECT json_agg(format('%I.%I', tn.nspname, t.relname) \
+                                         || coalesce(' (' || {published_columns} || ')', '') \
+                                         || coalesce(' WHERE (' || {published_filter} || ')', '')) \
+                           FROM pg_publication_rel pr \
+                           JOIN pg_class t ON t.oid = pr.prrelid \
+                           JOIN pg_namespace tn ON tn.oid = t.relnamespace \
+                          WHERE pr.prpubid = p.oid) AS tables, \
+                        {published_schemas} AS schemas \
+                   FROM pg_publication p \
+                  WHERE {member}",
+                owner = role("p.pubowner"),
+                member = not_member("pg_publication", "p.oid"),
+                comment = description("pg_publication", "p.oid"),
+            ),
+        ),
+        (
+            "subscriptions",
+            // Subscriptions are listed cluster-wide; only this database's are its schema.
+            format!(
+                "SELECT quote_ident(s.subname) AS name, {owner} AS owner, {comment} AS comment, \
+                        s.subenabled AS enabled, s.subslotname::text AS slot, \
+                        s.subpublications AS publications, \
+                        json_build_object({subscription_options}) AS attributes \
+                   FROM pg_subscription s \
+                  WHERE s.subdbid = (SELECT d.oid FROM pg_database d \
+                                      WHERE d.datname = current_database())",
+                owner = role("s.subowner"),
+                comment = shared_description("pg_subscription", "s.oid"),
+            ),
+        ),
+        (
+            "extension_privileges",
+            // An extension's members are left out, but a migration may still grant or revoke
+            // privileges on them; pg_init_privs holds what the extension's script left, as
+            // pg_dump uses it.
+            "SELECT quote_ident(e.extname) AS extension, m.object, m.acl \
+               FROM pg_extension e \
+               JOIN pg_depend d ON d.refclassid = 'pg_extension'::regclass AND d.refobjid = e.oid \
+                               AND d.deptype = 'e' \
+              CROSS JOIN LATERAL ( \
+                SELECT format('%s %I.%I', CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END, \
+                              cn.nspname, c.relname) AS object, \
+                       c.relacl AS acl, \
+                       acldefault((CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END)::\"char\", c.relowner) \
+                         AS initial_default, \
+                       0 AS subid \
+                  FROM pg_class c JOIN pg_namespace cn ON cn.oid = c.relnamespace \
+                 WHERE d.classid = 'pg_class'::regclass AND c.oid = d.objid \
+                UNION ALL \
+                SELECT format('column %I.%I.%I', cn.nspname, c.relname, a.attname), a.attacl, \
+                       '{}'::aclitem[], a.attnum \
+                  FROM pg_class c JOIN pg_namespace cn ON cn.oid = c.relnamespace \
+                  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+                 WHERE d.classid = 'pg_class'::regclass AND c.oid = d.objid \
+                UNION ALL \
+                SELECT format('function %I.%I(%s)', pn.nspname, p.proname, oidvectortypes(p.proargtypes)), \
+                       p.proacl, acldefault('f', p.proowner), 0 \
+                  FROM pg_proc p JOIN pg_namespace pn ON pn.oid = p.pronamespace \
+                 WHERE d.classid = 'pg_proc'::regclass AND p.oid = d.objid \
+                UNION ALL \
+                SELECT format('type %s', format_type(t.oid, NULL)), t.typacl, acldefault('T', t.typowner), 0 \
+                  FROM pg_type t \
+                 WHERE d.classid = 'pg_type'::regclass AND t.oid = d.objid \
+                UNION ALL \
+                SELECT format('schema %I', s.nspname), s.nspacl, acldefault('n', s.nspowner), 0 \
+                  FROM pg_namespace s \
+                 WHERE d.classid = 'pg_namespace'::regclass AND s.oid = d.objid \
+              ) m_raw \
+              CROSS JOIN LATERAL ( \
+                SELECT m_raw.object, \
+                       ARRAY(SELECT x FROM unnest(coalesce(m_raw.acl, m_raw.initial_default)::text[]) x \
+                              ORDER BY x) AS acl, \
+                       ARRAY(SELECT x FROM unnest(coalesce( \
+                                (SELECT i.initprivs FROM pg_init_privs i \
+                                  WHERE i.objoid = d.objid AND i.classoid = d.classid \
+                                    AND i.objsubid = m_raw.subid), \
+                                m_raw.initial_default)::text[]) x ORDER BY x) AS initial \
+              ) m \
+              WHERE m.acl IS DISTINCT FROM m.initial"
+                .to_owned(),
         ),
     ];
 
@@ -579,6 +1038,16 @@ fn not_member(catalog: &str, oid: &str) -> String {
         "NOT EXISTS (SELECT 1 FROM pg_depend ext_dep \
                       WHERE ext_dep.classid = '{catalog}'::regclass AND ext_dep.objid = {oid} \
                         AND ext_dep.deptype = 'e')"
+    )
+}
+
+/// Excludes objects PostgreSQL made along with another one and drops with it (the constructors
+/// and the multirange cast of a range type): they are part of that object.
+fn not_internal(catalog: &str, oid: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM pg_depend int_dep \
+                      WHERE int_dep.classid = '{catalog}'::regclass AND int_dep.objid = {oid} \
+                        AND int_dep.deptype = 'i')"
     )
 }
 
@@ -687,6 +1156,25 @@ pub(crate) struct Catalog {
     pub default_privileges: Vec<DefaultPrivilegesRow>,
     pub foreign_data_wrappers: Vec<ForeignDataWrapperRow>,
     pub foreign_servers: Vec<ForeignServerRow>,
+    pub database: Vec<DatabaseRow>,
+    pub tablespaces: Vec<TablespaceRow>,
+    pub parameter_acls: Vec<ParameterAclRow>,
+    pub languages: Vec<LanguageRow>,
+    pub access_methods: Vec<AccessMethodRow>,
+    pub casts: Vec<CastRow>,
+    pub transforms: Vec<TransformRow>,
+    pub operators: Vec<OperatorRow>,
+    pub operator_families: Vec<OperatorFamilyRow>,
+    pub operator_classes: Vec<OperatorClassRow>,
+    pub conversions: Vec<ConversionRow>,
+    pub text_search_parsers: Vec<TextSearchObjectRow>,
+    pub text_search_templates: Vec<TextSearchObjectRow>,
+    pub text_search_dictionaries: Vec<TextSearchDictionaryRow>,
+    pub text_search_configurations: Vec<TextSearchConfigurationRow>,
+    pub user_mappings: Vec<UserMappingRow>,
+    pub publications: Vec<PublicationRow>,
+    pub subscriptions: Vec<SubscriptionRow>,
+    pub extension_privileges: Vec<ExtensionPrivilegesRow>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -817,11 +1305,15 @@ pub(crate) struct SequenceRow {
 #[derive(Debug, Deserialize)]
 pub(crate) struct OwnedByRow {
     pub column: String,
+    /// Only to find the table among the relations.
+    pub table_oid: u32,
     pub identity: bool,
 }
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct RelationRow {
+    /// Only to find the relation of an index or a sequence; never in the snapshot.
+    pub oid: u32,
     pub name: String,
     pub kind: String,
     pub persistence: String,
@@ -835,11 +1327,15 @@ pub(crate) struct RelationRow {
     pub replica_identity_index: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     pub options: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub toast_options: Vec<String>,
     pub access_method: Option<String>,
     pub tablespace: Option<String>,
     pub partition_key: Option<String>,
     pub partition_bound: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
+    /// Inheritance parents in order, the partitioned table of a partition first, which ends in
+    /// [`DETACH_PENDING`] while `DETACH PARTITION ... CONCURRENTLY` has not finished.
     pub parents: Vec<String>,
     pub of_type: Option<String>,
     pub definition: Option<String>,
@@ -891,7 +1387,10 @@ pub(crate) struct ColumnExtra {
 #[derive(Debug, Deserialize)]
 pub(crate) struct IndexRow {
     pub name: String,
+    /// Only to find the table among the relations.
+    pub table_oid: u32,
     pub definition: String,
+    pub partition_of: Option<String>,
     pub clustered: bool,
     pub valid: bool,
     pub comment: Option<String>,
@@ -948,6 +1447,7 @@ pub(crate) struct PolicyRow {
 pub(crate) struct StatisticsRow {
     pub name: String,
     pub owner: String,
+    pub table: String,
     pub definition: String,
     pub target: Option<i32>,
     pub comment: Option<String>,
@@ -1000,4 +1500,205 @@ pub(crate) struct ForeignServerRow {
     #[serde(default, deserialize_with = "nullable")]
     pub acl: Vec<String>,
     pub comment: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct DatabaseRow {
+    pub name: String,
+    pub owner: String,
+    pub connection_limit: i32,
+    pub allow_connections: bool,
+    pub is_template: bool,
+    pub tablespace: Option<String>,
+    pub comment: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub acl: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub settings: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub role_settings: Vec<RoleSettingsRow>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct RoleSettingsRow {
+    pub role: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub settings: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct TablespaceRow {
+    pub name: String,
+    pub owner: String,
+    pub location: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub options: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub acl: Vec<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ParameterAclRow {
+    pub name: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub acl: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct LanguageRow {
+    pub name: String,
+    pub owner: String,
+    pub trusted: bool,
+    pub handler: Option<String>,
+    pub inline: Option<String>,
+    pub validator: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub acl: Vec<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct AccessMethodRow {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub method_type: String,
+    pub handler: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct CastRow {
+    pub source: String,
+    pub target: String,
+    pub function: Option<String>,
+    pub context: String,
+    pub method: String,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct TransformRow {
+    #[serde(rename = "type")]
+    pub data_type: String,
+    pub language: String,
+    pub from_sql: Option<String>,
+    pub to_sql: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct OperatorRow {
+    pub name: String,
+    pub left: String,
+    pub right: String,
+    pub owner: String,
+    pub comment: Option<String>,
+    pub attributes: Attributes,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct OperatorFamilyRow {
+    pub name: String,
+    pub method: String,
+    pub owner: String,
+    pub comment: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub operators: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub functions: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct OperatorClassRow {
+    pub name: String,
+    pub method: String,
+    #[serde(rename = "type")]
+    pub data_type: String,
+    pub is_default: bool,
+    pub family: String,
+    pub storage: Option<String>,
+    pub owner: String,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ConversionRow {
+    pub name: String,
+    pub source: String,
+    pub target: String,
+    pub function: String,
+    pub is_default: bool,
+    pub owner: String,
+    pub comment: Option<String>,
+}
+
+/// A text search parser or template: functions only, no owner.
+#[derive(Debug, Deserialize)]
+pub(crate) struct TextSearchObjectRow {
+    pub name: String,
+    pub comment: Option<String>,
+    pub attributes: Attributes,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct TextSearchDictionaryRow {
+    pub name: String,
+    pub template: String,
+    pub options: Option<String>,
+    pub owner: String,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct TextSearchConfigurationRow {
+    pub name: String,
+    pub parser: String,
+    pub owner: String,
+    pub comment: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub mappings: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct UserMappingRow {
+    pub role: String,
+    pub server: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub options: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct PublicationRow {
+    pub name: String,
+    pub owner: String,
+    pub comment: Option<String>,
+    pub all_tables: bool,
+    pub operations: String,
+    pub via_root: bool,
+    pub generated_columns: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub tables: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub schemas: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct SubscriptionRow {
+    pub name: String,
+    pub owner: String,
+    pub comment: Option<String>,
+    pub enabled: bool,
+    pub slot: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub publications: Vec<String>,
+    pub attributes: Attributes,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ExtensionPrivilegesRow {
+    pub extension: String,
+    pub object: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub acl: Vec<String>,
 }

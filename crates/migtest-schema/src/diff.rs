@@ -47,6 +47,9 @@ impl fmt::Display for Change {
 pub struct Difference {
     pub key: ObjectKey,
     pub change: Change,
+    /// The objects this one belongs to, nearest first (see [`Snapshot::within`]), from the later
+    /// snapshot, or from the earlier one when the object is gone.
+    pub within: Vec<ObjectKey>,
     /// The text in the earlier snapshot; `None` when [`Change::Added`].
     pub before: Option<String>,
     /// The text in the later snapshot; `None` when [`Change::Removed`].
@@ -95,6 +98,7 @@ pub fn diff(before: &Snapshot, after: &Snapshot) -> Vec<Difference> {
                     differences.push(Difference {
                         key: key.clone(),
                         change: Change::Removed,
+                        within: before.within(key).to_vec(),
                         before: Some(text.clone()),
                         after: None,
                     });
@@ -105,21 +109,23 @@ pub fn diff(before: &Snapshot, after: &Snapshot) -> Vec<Difference> {
                     differences.push(Difference {
                         key: key.clone(),
                         change: Change::Added,
+                        within: after.within(key).to_vec(),
                         before: None,
                         after: Some(text.clone()),
                     });
                 }
             }
             Ordering::Equal => {
-                if let (Some((key, old)), Some((_, new))) = (left.next(), right.next()) {
-                    if old != new {
-                        differences.push(Difference {
-                            key: key.clone(),
-                            change: classify(old, new),
-                            before: Some(old.clone()),
-                            after: Some(new.clone()),
-                        });
-                    }
+                if let (Some((key, old)), Some((_, new))) = (left.next(), right.next())
+                    && old != new
+                {
+                    differences.push(Difference {
+                        key: key.clone(),
+                        change: classify(old, new),
+                        within: after.within(key).to_vec(),
+                        before: Some(old.clone()),
+                        after: Some(new.clone()),
+                    });
                 }
             }
         }

@@ -6,17 +6,33 @@
 //! dropped-column positions, sequence values, statistics, catalog order). [`diff`] compares two
 //! snapshots without any I/O.
 //!
+//! [`IgnoreRules`] says which differences a project does not want to hear about.
+//!
+//! Covered: roles (attributes, memberships, settings), tablespaces, parameter privileges, the
+//! database itself (owner, privileges, `ALTER DATABASE ... SET`, per-role settings in it), schemas,
+//! extensions (version, schema, and privileges changed on their members), languages, access
+//! methods, foreign data wrappers, servers and user mappings, collations, conversions, types
+//! (enum, composite, range, base), domains, functions, procedures and aggregates with every
+//! attribute, operators, operator classes and families, casts, transforms, text search parsers,
+//! templates, dictionaries and configurations, sequences, tables (partitioned, partitions,
+//! inheritance, storage parameters, tablespace, replica identity, persistence, row level
+//! security), columns (order, type, collation, defaults, identity, generated, storage,
+//! compression, statistics target, options), views and materialized views, indexes, constraints,
+//! triggers, rules, policies, extended statistics, event triggers, default privileges,
+//! publications and subscriptions, and the comment, owner and privileges of each.
+//!
 //! Left out on purpose: the system schemas, temporary and TOAST schemas, objects that belong to an
 //! extension (the extension stands for them), the migration tool's bookkeeping table with its
-//! index and sequence, the bootstrap superuser and the `pg_*` roles. Roles are cluster-wide, so a
-//! snapshot also sees the roles that work in other databases of the same cluster creates. Not
-//! covered yet: casts, operators and operator classes, languages, text search objects,
-//! publications and subscriptions, user mappings, database-level settings.
+//! index and sequence, the bootstrap superuser and the `pg_*` roles, and what is data rather than
+//! schema (rows, sequence values, statistics, large objects). Roles, tablespaces and parameter
+//! privileges are cluster-wide, so a snapshot also sees what work in other databases of the same
+//! cluster creates.
 
 mod acl;
 mod catalog;
 mod diff;
 mod error;
+mod ignore;
 mod model;
 
 use sqlx::postgres::types::Oid;
@@ -24,6 +40,7 @@ use sqlx::{AssertSqlSafe, PgConnection};
 
 pub use crate::diff::{Change, Difference, diff};
 pub use crate::error::{CaptureStep, SnapshotError};
+pub use crate::ignore::{IgnorePatternError, IgnoreRules};
 pub use crate::model::{ObjectKey, ObjectKind, Snapshot};
 
 /// What a capture needs to know about the database beyond the catalogs.
@@ -53,7 +70,7 @@ pub async fn capture(
     conn: &mut PgConnection,
     options: &SnapshotOptions,
 ) -> Result<Snapshot, SnapshotError> {
-    let (version, bookkeeping, saved): (i32, Option<Oid>, Vec<String>) =
+    let (version, bookkeeping, read_conninfo, saved): (i32, Option<Oid>, bool, Vec<String>) =
         sqlx::query_as(catalog::READ_SETTINGS)
             .bind(options.bookkeeping_table.as_str())
             .fetch_one(&mut *conn)
@@ -78,8 +95,13 @@ pub async fn capture(
         .await
         .map_err(|source| SnapshotError::database(CaptureStep::PinSettings, source))?;
 
-    // The query text only depends on the major, so sqlx's statement cache keeps it prepared.
-    let queried = sqlx::query_scalar::<_, String>(AssertSqlSafe(catalog::catalog_query(version)))
+    // The query text only depends on the major and the session's privileges, so sqlx's statement
+    // cache keeps it prepared.
+    let shape = catalog::QueryShape {
+        version,
+        read_conninfo,
+    };
+    let queried = sqlx::query_scalar::<_, String>(AssertSqlSafe(catalog::catalog_query(shape)))
         .bind(bookkeeping)
         .fetch_one(&mut *conn)
         .await;

@@ -5,17 +5,20 @@
 //! property that a migration can change and nothing that differs between two identical schemas
 //! (OIDs, physical positions, values, catalog ordering).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use serde::{Serialize, Serializer, ser::SerializeSeq};
+use serde::{Serialize, Serializer};
 
 use crate::acl;
 use crate::catalog::{
-    Attributes, Catalog, CollationRow, ColumnRow, ConstraintRow, DefaultPrivilegesRow, DomainRow,
-    EventTriggerRow, ExtensionRow, ForeignDataWrapperRow, ForeignServerRow, FunctionRow, IndexRow,
-    PolicyRow, RelationRow, RoleRow, RuleRow, SchemaRow, SequenceRow, StatisticsRow, TriggerRow,
-    TypeRow,
+    AccessMethodRow, Attributes, CastRow, Catalog, CollationRow, ColumnRow, ConstraintRow,
+    ConversionRow, DETACH_PENDING, DatabaseRow, DefaultPrivilegesRow, DomainRow, EventTriggerRow,
+    ExtensionRow, ForeignDataWrapperRow, ForeignServerRow, FunctionRow, IndexRow, LanguageRow,
+    OperatorClassRow, OperatorFamilyRow, OperatorRow, PolicyRow, PublicationRow, RelationRow,
+    RoleRow, RuleRow, SchemaRow, SequenceRow, StatisticsRow, SubscriptionRow, TablespaceRow,
+    TextSearchConfigurationRow, TextSearchDictionaryRow, TextSearchObjectRow, TransformRow,
+    TriggerRow, TypeRow, UserMappingRow,
 };
 
 /// What kind of object a snapshot entry is. The order of the variants is the order of a snapshot
@@ -26,11 +29,23 @@ use crate::catalog::{
 pub enum ObjectKind {
     /// A role other than the `pg_*` roles and the bootstrap superuser; cluster-wide.
     Role,
+    /// A tablespace other than `pg_default` and `pg_global`; cluster-wide.
+    Tablespace,
+    /// The database the migrations run in: owner, privileges, settings (`ALTER DATABASE ... SET`,
+    /// `ALTER ROLE ... IN DATABASE ... SET`).
+    Database,
+    /// Privileges on a configuration parameter (`GRANT SET ON PARAMETER`); cluster-wide.
+    Parameter,
     Schema,
     Extension,
+    /// A procedural language that is not an extension's.
+    Language,
+    AccessMethod,
     ForeignDataWrapper,
     ForeignServer,
+    UserMapping,
     Collation,
+    Conversion,
     /// An enum, composite, range or base type.
     Type,
     Domain,
@@ -38,6 +53,15 @@ pub enum ObjectKind {
     Function,
     Procedure,
     Aggregate,
+    Operator,
+    OperatorFamily,
+    OperatorClass,
+    Cast,
+    Transform,
+    TextSearchParser,
+    TextSearchTemplate,
+    TextSearchDictionary,
+    TextSearchConfiguration,
     Sequence,
     /// A table, partitioned or not, and each partition.
     Table,
@@ -55,23 +79,87 @@ pub enum ObjectKind {
     Statistics,
     EventTrigger,
     DefaultPrivileges,
+    Publication,
+    Subscription,
 }
 
 impl ObjectKind {
+    /// Every kind, in snapshot order.
+    pub const ALL: [ObjectKind; 42] = [
+        Self::Role,
+        Self::Tablespace,
+        Self::Database,
+        Self::Parameter,
+        Self::Schema,
+        Self::Extension,
+        Self::Language,
+        Self::AccessMethod,
+        Self::ForeignDataWrapper,
+        Self::ForeignServer,
+        Self::UserMapping,
+        Self::Collation,
+        Self::Conversion,
+        Self::Type,
+        Self::Domain,
+        Self::Function,
+        Self::Procedure,
+        Self::Aggregate,
+        Self::Operator,
+        Self::OperatorFamily,
+        Self::OperatorClass,
+        Self::Cast,
+        Self::Transform,
+        Self::TextSearchParser,
+        Self::TextSearchTemplate,
+        Self::TextSearchDictionary,
+        Self::TextSearchConfiguration,
+        Self::Sequence,
+        Self::Table,
+        Self::ForeignTable,
+        Self::View,
+        Self::MaterializedView,
+        Self::Index,
+        Self::Constraint,
+        Self::Trigger,
+        Self::Rule,
+        Self::Policy,
+        Self::Statistics,
+        Self::EventTrigger,
+        Self::DefaultPrivileges,
+        Self::Publication,
+        Self::Subscription,
+    ];
+
     /// The kind as a person says it, in lowercase.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Role => "role",
+            Self::Tablespace => "tablespace",
+            Self::Database => "database",
+            Self::Parameter => "parameter",
             Self::Schema => "schema",
             Self::Extension => "extension",
+            Self::Language => "language",
+            Self::AccessMethod => "access method",
             Self::ForeignDataWrapper => "foreign data wrapper",
             Self::ForeignServer => "server",
+            Self::UserMapping => "user mapping",
             Self::Collation => "collation",
+            Self::Conversion => "conversion",
             Self::Type => "type",
             Self::Domain => "domain",
             Self::Function => "function",
             Self::Procedure => "procedure",
             Self::Aggregate => "aggregate",
+            Self::Operator => "operator",
+            Self::OperatorFamily => "operator family",
+            Self::OperatorClass => "operator class",
+            Self::Cast => "cast",
+            Self::Transform => "transform",
+            Self::TextSearchParser => "text search parser",
+            Self::TextSearchTemplate => "text search template",
+            Self::TextSearchDictionary => "text search dictionary",
+            Self::TextSearchConfiguration => "text search configuration",
             Self::Sequence => "sequence",
             Self::Table => "table",
             Self::ForeignTable => "foreign table",
@@ -85,7 +173,23 @@ impl ObjectKind {
             Self::Statistics => "statistics",
             Self::EventTrigger => "event trigger",
             Self::DefaultPrivileges => "default privileges",
+            Self::Publication => "publication",
+            Self::Subscription => "subscription",
         }
+    }
+
+    /// The kind named by `word`: its [`ObjectKind::as_str`] with spaces, underscores or hyphens
+    /// between the words (`event trigger`, `event_trigger`, `event-trigger`), in any case.
+    pub fn from_word(word: &str) -> Option<ObjectKind> {
+        let wanted: String = word
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '_' | '-' => ' ',
+                other => other.to_ascii_lowercase(),
+            })
+            .collect();
+        Self::ALL.into_iter().find(|kind| kind.as_str() == wanted)
     }
 }
 
@@ -99,8 +203,11 @@ impl fmt::Display for ObjectKind {
 /// (identifiers quoted only where needed).
 ///
 /// Name formats: `public.runs` for objects in a schema; `public.f(integer, text)` for functions,
-/// procedures and aggregates; `runs_pkey on public.runs` for constraints, triggers, rules and
-/// policies; `alice`, `app`, `pgcrypto` for roles, schemas, extensions, wrappers and servers;
+/// procedures and aggregates, `public.===(integer, integer)` for operators; `runs_pkey on
+/// public.runs` for constraints, triggers, rules and policies; `public.int4_ops using btree` for
+/// operator classes and families; `(text AS public.mood)` for casts; `for alice server remote`
+/// for user mappings; `alice`, `app`, `pgcrypto` for roles, schemas, extensions, languages,
+/// wrappers, servers, publications and the like; the database's own name for the database;
 /// `for role app in schema public on tables` for default privileges.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct ObjectKey {
@@ -123,11 +230,12 @@ impl fmt::Display for ObjectKey {
     }
 }
 
-/// The schema of one database at one moment: every object with its canonical text, sorted by key.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// The schema of one database at one moment: every object with its canonical text, sorted by key,
+/// and for each object the objects it belongs to (see [`Snapshot::within`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snapshot {
-    #[serde(serialize_with = "serialize_objects")]
     objects: BTreeMap<ObjectKey, String>,
+    within: BTreeMap<ObjectKey, Vec<ObjectKey>>,
 }
 
 impl Snapshot {
@@ -149,6 +257,13 @@ impl Snapshot {
         self.objects.get(key).map(String::as_str)
     }
 
+    /// The objects `key` belongs to, nearest first: an index's table and schema, a constraint's
+    /// table and its schema, a partition's partitioned table, a sequence's owning table, a user
+    /// mapping's server. Empty for objects that stand alone (roles, the database, casts).
+    pub fn within(&self, key: &ObjectKey) -> &[ObjectKey] {
+        self.within.get(key).map_or(&[], Vec::as_slice)
+    }
+
     pub(crate) fn map(&self) -> &BTreeMap<ObjectKey, String> {
         &self.objects
     }
@@ -158,10 +273,23 @@ impl Snapshot {
 /// should never produce) are kept both, in a fixed order, rather than one silently winning.
 impl FromIterator<(ObjectKey, String)> for Snapshot {
     fn from_iter<I: IntoIterator<Item = (ObjectKey, String)>>(iter: I) -> Self {
-        let mut entries: Vec<(ObjectKey, String)> = iter.into_iter().collect();
+        Self::from_entries(
+            iter.into_iter()
+                .map(|(key, text)| (key, text, Vec::new()))
+                .collect(),
+        )
+    }
+}
+
+impl Snapshot {
+    fn from_entries(mut entries: Vec<(ObjectKey, String, Vec<ObjectKey>)>) -> Self {
         entries.sort();
         let mut objects: BTreeMap<ObjectKey, String> = BTreeMap::new();
-        for (key, text) in entries {
+        let mut within: BTreeMap<ObjectKey, Vec<ObjectKey>> = BTreeMap::new();
+        for (key, text, parents) in entries {
+            if !parents.is_empty() {
+                within.entry(key.clone()).or_insert(parents);
+            }
             match objects.get_mut(&key) {
                 Some(existing) => {
                     existing.push('\n');
@@ -172,30 +300,39 @@ impl FromIterator<(ObjectKey, String)> for Snapshot {
                 }
             }
         }
-        Self { objects }
+        Self { objects, within }
     }
 }
 
 /// JSON has no composite map keys, so a snapshot serializes as a list of objects.
-fn serialize_objects<S: Serializer>(
-    objects: &BTreeMap<ObjectKey, String>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    #[derive(Serialize)]
-    struct Entry<'a> {
-        kind: ObjectKind,
-        name: &'a str,
-        text: &'a str,
+impl Serialize for Snapshot {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Entry<'a> {
+            kind: ObjectKind,
+            name: &'a str,
+            #[serde(skip_serializing_if = "<[ObjectKey]>::is_empty")]
+            within: &'a [ObjectKey],
+            text: &'a str,
+        }
+        #[derive(Serialize)]
+        struct Objects<'a> {
+            objects: Vec<Entry<'a>>,
+        }
+        Objects {
+            objects: self
+                .objects
+                .iter()
+                .map(|(key, text)| Entry {
+                    kind: key.kind,
+                    name: &key.name,
+                    within: self.within(key),
+                    text,
+                })
+                .collect(),
+        }
+        .serialize(serializer)
     }
-    let mut seq = serializer.serialize_seq(Some(objects.len()))?;
-    for (key, text) in objects {
-        seq.serialize_element(&Entry {
-            kind: key.kind,
-            name: &key.name,
-            text,
-        })?;
-    }
-    seq.end()
 }
 
 /// The header of the block whose lines may be reordered without changing anything but the order
@@ -204,91 +341,328 @@ pub(crate) const MEMBER_BLOCKS: [&str; 2] = ["columns:", "attributes:"];
 
 /// Turns the decoded catalog into the canonical model.
 pub(crate) fn build(catalog: Catalog) -> Snapshot {
-    let mut objects: Vec<(ObjectKey, String)> = Vec::new();
-    let mut add = |kind: ObjectKind, name: String, text: Text| {
+    let mut objects = Objects::default();
+    let Catalog {
+        roles,
+        schemas,
+        extensions,
+        collations,
+        types,
+        domains,
+        functions,
+        sequences,
+        relations,
+        indexes,
+        constraints,
+        triggers,
+        rules,
+        policies,
+        statistics: statistics_rows,
+        event_triggers,
+        default_privileges: default_privileges_rows,
+        foreign_data_wrappers,
+        foreign_servers,
+        database: databases,
+        tablespaces,
+        parameter_acls,
+        languages,
+        access_methods,
+        casts,
+        transforms,
+        operators,
+        operator_families,
+        operator_classes,
+        conversions,
+        text_search_parsers,
+        text_search_templates,
+        text_search_dictionaries,
+        text_search_configurations,
+        user_mappings,
+        publications,
+        subscriptions,
+        extension_privileges,
+    } = catalog;
+
+    for row in roles {
+        let (name, text) = role(row);
+        objects.add(ObjectKind::Role, name, text, Vec::new());
+    }
+    for row in tablespaces {
+        let (name, text) = tablespace(row);
+        objects.add(ObjectKind::Tablespace, name, text, Vec::new());
+    }
+    for row in databases {
+        let (name, text) = database(row);
+        objects.add(ObjectKind::Database, name, text, Vec::new());
+    }
+    for row in parameter_acls {
+        let mut text = Text::default();
+        text.privileges(row.acl);
+        objects.add(ObjectKind::Parameter, row.name, text, Vec::new());
+    }
+    for row in schemas {
+        let (name, text) = schema(row);
+        objects.add(ObjectKind::Schema, name, text, Vec::new());
+    }
+    let mut member_privileges: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for row in extension_privileges {
+        let privileges = if row.acl.is_empty() {
+            "none".to_owned()
+        } else {
+            acl::render(&row.acl).join("; ")
+        };
+        member_privileges
+            .entry(row.extension)
+            .or_default()
+            .push(format!("{}: {privileges}", row.object));
+    }
+    for row in extensions {
+        let in_schema = vec![ObjectKey::new(ObjectKind::Schema, row.schema.clone())];
+        let members = member_privileges.remove(&row.name).unwrap_or_default();
+        let (name, text) = extension(row, members);
+        objects.add(ObjectKind::Extension, name, text, in_schema);
+    }
+    for row in languages {
+        let (name, text) = language(row);
+        objects.add(ObjectKind::Language, name, text, Vec::new());
+    }
+    for row in access_methods {
+        let (name, text) = access_method(row);
+        objects.add(ObjectKind::AccessMethod, name, text, Vec::new());
+    }
+    for row in foreign_data_wrappers {
+        let (name, text) = foreign_data_wrapper(row);
+        objects.add(ObjectKind::ForeignDataWrapper, name, text, Vec::new());
+    }
+    for row in foreign_servers {
+        let wrapper = vec![ObjectKey::new(
+            ObjectKind::ForeignDataWrapper,
+            row.wrapper.clone(),
+        )];
+        let (name, text) = foreign_server(row);
+        objects.add(ObjectKind::ForeignServer, name, text, wrapper);
+    }
+    for row in user_mappings {
+        let server = vec![ObjectKey::new(
+            ObjectKind::ForeignServer,
+            row.server.clone(),
+        )];
+        let (name, text) = user_mapping(row);
+        objects.add(ObjectKind::UserMapping, name, text, server);
+    }
+    for row in collations {
+        let (name, text) = collation(row);
+        objects.add_in_schema(ObjectKind::Collation, name, text);
+    }
+    for row in conversions {
+        let (name, text) = conversion(row);
+        objects.add_in_schema(ObjectKind::Conversion, name, text);
+    }
+    for row in types {
+        let (name, text) = user_type(row);
+        objects.add_in_schema(ObjectKind::Type, name, text);
+    }
+    for row in domains {
+        let (name, text) = domain(row);
+        objects.add_in_schema(ObjectKind::Domain, name, text);
+    }
+    for row in functions {
+        let (kind, name, text) = function(row);
+        objects.add_in_schema(kind, name, text);
+    }
+    for row in operators {
+        let (name, text) = operator(row);
+        objects.add_in_schema(ObjectKind::Operator, name, text);
+    }
+    for row in operator_families {
+        let (name, text) = operator_family(row);
+        objects.add_in_schema(ObjectKind::OperatorFamily, name, text);
+    }
+    for row in operator_classes {
+        let family = ObjectKey::new(
+            ObjectKind::OperatorFamily,
+            format!("{} using {}", row.family, row.method),
+        );
+        let (name, text) = operator_class(row);
+        let mut parents = schema_of(&name);
+        parents.push(family);
+        objects.add(ObjectKind::OperatorClass, name, text, parents);
+    }
+    for row in casts {
+        let (name, text) = cast(row);
+        objects.add(ObjectKind::Cast, name, text, Vec::new());
+    }
+    for row in transforms {
+        let (name, text) = transform(row);
+        objects.add(ObjectKind::Transform, name, text, Vec::new());
+    }
+    for row in text_search_parsers {
+        let (name, text) = text_search_object(row);
+        objects.add_in_schema(ObjectKind::TextSearchParser, name, text);
+    }
+    for row in text_search_templates {
+        let (name, text) = text_search_object(row);
+        objects.add_in_schema(ObjectKind::TextSearchTemplate, name, text);
+    }
+    for row in text_search_dictionaries {
+        let (name, text) = text_search_dictionary(row);
+        objects.add_in_schema(ObjectKind::TextSearchDictionary, name, text);
+    }
+    for row in text_search_configurations {
+        let (name, text) = text_search_configuration(row);
+        objects.add_in_schema(ObjectKind::TextSearchConfiguration, name, text);
+    }
+    // Indexes and sequences name their table by OID, which is cheaper to send than a name.
+    let by_oid: HashMap<u32, ObjectKey> = relations
+        .iter()
+        .map(|row| {
+            let kind = relation_kind(&row.kind);
+            (row.oid, ObjectKey::new(kind, row.name.clone()))
+        })
+        .collect();
+    let kind_by_name: HashMap<&str, ObjectKind> = by_oid
+        .values()
+        .map(|key| (key.name.as_str(), key.kind))
+        .collect();
+    let on_table = |table: &str| {
+        let kind = kind_by_name
+            .get(table)
+            .copied()
+            .unwrap_or(ObjectKind::Table);
+        let mut parents = vec![ObjectKey::new(kind, table)];
+        parents.extend(schema_of(table));
+        parents
+    };
+    for row in sequences {
+        let owner_table = row
+            .owned_by
+            .as_ref()
+            .and_then(|owned_by| by_oid.get(&owned_by.table_oid).cloned());
+        let (name, text) = sequence(row);
+        let mut parents: Vec<ObjectKey> = owner_table.into_iter().collect();
+        parents.extend(schema_of(&name));
+        objects.add(ObjectKind::Sequence, name, text, parents);
+    }
+    for row in indexes {
+        let table = by_oid.get(&row.table_oid).cloned();
+        let (name, text) = index(row);
+        let mut parents: Vec<ObjectKey> = table.into_iter().collect();
+        parents.extend(schema_of(&name));
+        objects.add(ObjectKind::Index, name, text, parents);
+    }
+    for row in constraints {
+        let parents = on_table(&row.table);
+        let (name, text) = constraint(row);
+        objects.add(ObjectKind::Constraint, name, text, parents);
+    }
+    for row in triggers {
+        let parents = on_table(&row.table);
+        let (name, text) = trigger(row);
+        objects.add(ObjectKind::Trigger, name, text, parents);
+    }
+    for row in rules {
+        let parents = on_table(&row.table);
+        let (name, text) = rule(row);
+        objects.add(ObjectKind::Rule, name, text, parents);
+    }
+    for row in policies {
+        let parents = on_table(&row.table);
+        let (name, text) = policy(row);
+        objects.add(ObjectKind::Policy, name, text, parents);
+    }
+    for row in statistics_rows {
+        let mut parents = on_table(&row.table);
+        parents.truncate(1);
+        let (name, text) = statistics(row);
+        parents.extend(schema_of(&name));
+        objects.add(ObjectKind::Statistics, name, text, parents);
+    }
+    for row in relations {
+        let (kind, name, text, mut parents) = relation(row);
+        parents.extend(schema_of(&name));
+        objects.add(kind, name, text, parents);
+    }
+    for row in event_triggers {
+        let (name, text) = event_trigger(row);
+        objects.add(ObjectKind::EventTrigger, name, text, Vec::new());
+    }
+    for row in default_privileges_rows {
+        let parents: Vec<ObjectKey> = row
+            .schema
+            .iter()
+            .map(|schema| ObjectKey::new(ObjectKind::Schema, schema.clone()))
+            .collect();
+        let (name, text) = default_privileges(row);
+        objects.add(ObjectKind::DefaultPrivileges, name, text, parents);
+    }
+    for row in publications {
+        let (name, text) = publication(row);
+        objects.add(ObjectKind::Publication, name, text, Vec::new());
+    }
+    for row in subscriptions {
+        let (name, text) = subscription(row);
+        objects.add(ObjectKind::Subscription, name, text, Vec::new());
+    }
+
+    Snapshot::from_entries(objects.entries)
+}
+
+/// The entries of a snapshot under construction.
+#[derive(Default)]
+struct Objects {
+    entries: Vec<(ObjectKey, String, Vec<ObjectKey>)>,
+}
+
+impl Objects {
+    fn add(&mut self, kind: ObjectKind, name: String, text: Text, within: Vec<ObjectKey>) {
         let key = ObjectKey::new(kind, name);
         let rendered = text.finish(&key);
-        objects.push((key, rendered));
+        self.entries.push((key, rendered, within));
+    }
+
+    /// An object whose name starts with its schema.
+    fn add_in_schema(&mut self, kind: ObjectKind, name: String, text: Text) {
+        let within = schema_of(&name);
+        self.add(kind, name, text, within);
+    }
+}
+
+/// The schema of a schema-qualified name as the catalog query writes it (`format('%I.%I')`): the
+/// first identifier, double-quoted when it needs to be.
+fn schema_of(name: &str) -> Vec<ObjectKey> {
+    let end = if name.starts_with('"') {
+        // A quoted identifier ends at a quote that is not doubled.
+        let mut index = 1;
+        let bytes = name.as_bytes();
+        loop {
+            match bytes.get(index) {
+                None => return Vec::new(),
+                Some(b'"') if bytes.get(index + 1) == Some(&b'"') => index += 2,
+                Some(b'"') => break index + 1,
+                Some(_) => index += 1,
+            }
+        }
+    } else {
+        match name.find('.') {
+            Some(end) => end,
+            None => return Vec::new(),
+        }
     };
+    if name.as_bytes().get(end) == Some(&b'.') {
+        vec![ObjectKey::new(ObjectKind::Schema, &name[..end])]
+    } else {
+        Vec::new()
+    }
+}
 
-    for row in catalog.roles {
-        let (name, text) = role(row);
-        add(ObjectKind::Role, name, text);
+/// The kind of a relation by its `relkind`.
+fn relation_kind(relkind: &str) -> ObjectKind {
+    match relkind {
+        "v" => ObjectKind::View,
+        "m" => ObjectKind::MaterializedView,
+        "f" => ObjectKind::ForeignTable,
+        _ => ObjectKind::Table,
     }
-    for row in catalog.schemas {
-        let (name, text) = schema(row);
-        add(ObjectKind::Schema, name, text);
-    }
-    for row in catalog.extensions {
-        let (name, text) = extension(row);
-        add(ObjectKind::Extension, name, text);
-    }
-    for row in catalog.foreign_data_wrappers {
-        let (name, text) = foreign_data_wrapper(row);
-        add(ObjectKind::ForeignDataWrapper, name, text);
-    }
-    for row in catalog.foreign_servers {
-        let (name, text) = foreign_server(row);
-        add(ObjectKind::ForeignServer, name, text);
-    }
-    for row in catalog.collations {
-        let (name, text) = collation(row);
-        add(ObjectKind::Collation, name, text);
-    }
-    for row in catalog.types {
-        let (name, text) = user_type(row);
-        add(ObjectKind::Type, name, text);
-    }
-    for row in catalog.domains {
-        let (name, text) = domain(row);
-        add(ObjectKind::Domain, name, text);
-    }
-    for row in catalog.functions {
-        let (kind, name, text) = function(row);
-        add(kind, name, text);
-    }
-    for row in catalog.sequences {
-        let (name, text) = sequence(row);
-        add(ObjectKind::Sequence, name, text);
-    }
-    for row in catalog.relations {
-        let (kind, name, text) = relation(row);
-        add(kind, name, text);
-    }
-    for row in catalog.indexes {
-        let (name, text) = index(row);
-        add(ObjectKind::Index, name, text);
-    }
-    for row in catalog.constraints {
-        let (name, text) = constraint(row);
-        add(ObjectKind::Constraint, name, text);
-    }
-    for row in catalog.triggers {
-        let (name, text) = trigger(row);
-        add(ObjectKind::Trigger, name, text);
-    }
-    for row in catalog.rules {
-        let (name, text) = rule(row);
-        add(ObjectKind::Rule, name, text);
-    }
-    for row in catalog.policies {
-        let (name, text) = policy(row);
-        add(ObjectKind::Policy, name, text);
-    }
-    for row in catalog.statistics {
-        let (name, text) = statistics(row);
-        add(ObjectKind::Statistics, name, text);
-    }
-    for row in catalog.event_triggers {
-        let (name, text) = event_trigger(row);
-        add(ObjectKind::EventTrigger, name, text);
-    }
-    for row in catalog.default_privileges {
-        let (name, text) = default_privileges(row);
-        add(ObjectKind::DefaultPrivileges, name, text);
-    }
-
-    objects.into_iter().collect()
 }
 
 /// A canonical text under construction: `key: value` lines, flags, and indented blocks.
@@ -570,12 +944,15 @@ fn schema(row: SchemaRow) -> (String, Text) {
     (row.name, text)
 }
 
-fn extension(row: ExtensionRow) -> (String, Text) {
+/// `members` are the extension's objects whose privileges a migration changed, with their
+/// privileges now.
+fn extension(row: ExtensionRow, members: Vec<String>) -> (String, Text) {
     let mut text = Text::default();
     text.field("version", row.version);
     text.field("schema", row.schema);
     text.owner(&row.owner);
     text.comment(row.comment);
+    text.sorted_block("member privileges:", members);
     (row.name, text)
 }
 
@@ -691,7 +1068,9 @@ fn sequence(row: SequenceRow) -> (String, Text) {
     (row.name, text)
 }
 
-fn relation(row: RelationRow) -> (ObjectKind, String, Text) {
+/// Also returns what the relation belongs to besides its schema: the partitioned table of a
+/// partition, the server of a foreign table.
+fn relation(row: RelationRow) -> (ObjectKind, String, Text, Vec<ObjectKey>) {
     let (kind, heading) = match row.kind.as_str() {
         "p" => (ObjectKind::Table, "partitioned table"),
         "v" => (ObjectKind::View, "view"),
@@ -703,10 +1082,16 @@ fn relation(row: RelationRow) -> (ObjectKind, String, Text) {
     text.flag(row.persistence == "u", "unlogged");
     text.optional("partition key", row.partition_key);
     let mut parents = row.parents.into_iter();
+    let mut within = Vec::new();
     if let Some(bound) = row.partition_bound {
         // A partition has exactly one parent, listed in pg_inherits.
         let parent = parents.next().unwrap_or_default();
-        text.field("partition of", format!("{parent} {bound}"));
+        let (parent, pending) = match parent.strip_suffix(DETACH_PENDING) {
+            Some(name) => (name.to_owned(), DETACH_PENDING),
+            None => (parent, ""),
+        };
+        text.field("partition of", format!("{parent} {bound}{pending}"));
+        within.push(ObjectKey::new(ObjectKind::Table, parent));
     }
     let parents: Vec<String> = parents.collect();
     if !parents.is_empty() {
@@ -714,12 +1099,19 @@ fn relation(row: RelationRow) -> (ObjectKind, String, Text) {
     }
     text.optional("of type", row.of_type);
     if let Some(foreign) = row.foreign {
+        within.push(ObjectKey::new(
+            ObjectKind::ForeignServer,
+            foreign.server.clone(),
+        ));
         text.field("server", foreign.server);
         if !foreign.options.is_empty() {
             text.field("options", sorted(foreign.options).join(", "));
         }
     } else if !row.options.is_empty() {
         text.field("options", sorted(row.options).join(", "));
+    }
+    if !row.toast_options.is_empty() {
+        text.field("toast options", sorted(row.toast_options).join(", "));
     }
     text.optional(
         "access method",
@@ -750,12 +1142,13 @@ fn relation(row: RelationRow) -> (ObjectKind, String, Text) {
     text.privileges(row.acl);
     text.block(MEMBER_BLOCKS[0], row.columns.into_iter().map(column));
     text.multiline("definition:", row.definition.as_deref());
-    (kind, row.name, text)
+    (kind, row.name, text, within)
 }
 
 fn index(row: IndexRow) -> (String, Text) {
     let mut text = Text::default();
     text.field("definition", row.definition);
+    text.optional("partition of", row.partition_of);
     text.flag(row.clustered, "clustered");
     text.flag(!row.valid, "invalid");
     text.optional("tablespace", row.tablespace);
@@ -888,4 +1281,200 @@ fn default_privileges(row: DefaultPrivilegesRow) -> (String, Text) {
     let mut text = Text::default();
     text.privileges(row.acl);
     (name, text)
+}
+
+fn tablespace(row: TablespaceRow) -> (String, Text) {
+    let mut text = Text::default();
+    // An in-place tablespace (a developer option) lives under its own OID.
+    let location = if row.location.starts_with("pg_tblspc/") {
+        "in place".to_owned()
+    } else {
+        quoted(&row.location)
+    };
+    text.field("location", location);
+    if !row.options.is_empty() {
+        text.field("options", sorted(row.options).join(", "));
+    }
+    text.owner(&row.owner);
+    text.comment(row.comment);
+    text.privileges(row.acl);
+    (row.name, text)
+}
+
+fn database(row: DatabaseRow) -> (String, Text) {
+    let mut text = Text::default();
+    text.owner(&row.owner);
+    if row.connection_limit != -1 {
+        text.field("connection limit", row.connection_limit);
+    }
+    text.flag(!row.allow_connections, "connections: not allowed");
+    text.flag(row.is_template, "template");
+    text.optional("tablespace", row.tablespace);
+    text.comment(row.comment);
+    text.privileges(row.acl);
+    text.sorted_block("settings:", row.settings);
+    text.sorted_block(
+        "role settings:",
+        row.role_settings.into_iter().flat_map(|entry| {
+            let role = entry.role;
+            entry
+                .settings
+                .into_iter()
+                .map(move |setting| format!("{role}: {setting}"))
+        }),
+    );
+    (row.name, text)
+}
+
+fn language(row: LanguageRow) -> (String, Text) {
+    let mut text = Text::default();
+    text.field("trusted", yes_no(row.trusted));
+    text.optional("handler", row.handler);
+    text.optional("inline", row.inline);
+    text.optional("validator", row.validator);
+    text.owner(&row.owner);
+    text.comment(row.comment);
+    text.privileges(row.acl);
+    (row.name, text)
+}
+
+fn access_method(row: AccessMethodRow) -> (String, Text) {
+    let mut text = Text::default();
+    let method_type = match row.method_type.as_str() {
+        "t" => "table",
+        "i" => "index",
+        other => other,
+    };
+    text.field("type", method_type);
+    text.optional("handler", row.handler);
+    text.comment(row.comment);
+    (row.name, text)
+}
+
+fn user_mapping(row: UserMappingRow) -> (String, Text) {
+    let mut text = Text::default();
+    text.sorted_block("options:", row.options);
+    (format!("for {} server {}", row.role, row.server), text)
+}
+
+fn conversion(row: ConversionRow) -> (String, Text) {
+    let mut text = Text::default();
+    text.field("encodings", format!("{} to {}", row.source, row.target));
+    text.field("function", row.function);
+    text.flag(row.is_default, "default");
+    text.owner(&row.owner);
+    text.comment(row.comment);
+    (row.name, text)
+}
+
+fn operator(row: OperatorRow) -> (String, Text) {
+    let mut text = Text::default();
+    text.owner(&row.owner);
+    text.attributes(Some(row.attributes));
+    text.comment(row.comment);
+    (format!("{}({}, {})", row.name, row.left, row.right), text)
+}
+
+fn operator_family(row: OperatorFamilyRow) -> (String, Text) {
+    let mut text = Text::default();
+    text.owner(&row.owner);
+    text.comment(row.comment);
+    text.sorted_block("members:", row.operators.into_iter().chain(row.functions));
+    (format!("{} using {}", row.name, row.method), text)
+}
+
+fn operator_class(row: OperatorClassRow) -> (String, Text) {
+    let mut text = Text::default();
+    text.field("for type", row.data_type);
+    text.flag(row.is_default, "default");
+    text.field("family", row.family);
+    text.optional("storage", row.storage);
+    text.owner(&row.owner);
+    text.comment(row.comment);
+    (format!("{} using {}", row.name, row.method), text)
+}
+
+fn cast(row: CastRow) -> (String, Text) {
+    let mut text = Text::default();
+    let method = match (row.method.as_str(), row.function) {
+        ("f", Some(function)) => format!("with function {function}"),
+        ("i", _) => "with inout".to_owned(),
+        ("b", _) => "without function".to_owned(),
+        (other, function) => format!("{other} {}", function.unwrap_or_default()),
+    };
+    text.field("method", method);
+    let context = match row.context.as_str() {
+        "e" => "explicit",
+        "a" => "assignment",
+        "i" => "implicit",
+        other => other,
+    };
+    text.field("context", context);
+    text.comment(row.comment);
+    (format!("({} AS {})", row.source, row.target), text)
+}
+
+fn transform(row: TransformRow) -> (String, Text) {
+    let mut text = Text::default();
+    text.optional("from sql", row.from_sql);
+    text.optional("to sql", row.to_sql);
+    text.comment(row.comment);
+    (
+        format!("for {} language {}", row.data_type, row.language),
+        text,
+    )
+}
+
+fn text_search_object(row: TextSearchObjectRow) -> (String, Text) {
+    let mut text = Text::default();
+    text.attributes(Some(row.attributes));
+    text.comment(row.comment);
+    (row.name, text)
+}
+
+fn text_search_dictionary(row: TextSearchDictionaryRow) -> (String, Text) {
+    let mut text = Text::default();
+    text.field("template", row.template);
+    text.optional("options", row.options);
+    text.owner(&row.owner);
+    text.comment(row.comment);
+    (row.name, text)
+}
+
+fn text_search_configuration(row: TextSearchConfigurationRow) -> (String, Text) {
+    let mut text = Text::default();
+    text.field("parser", row.parser);
+    text.owner(&row.owner);
+    text.comment(row.comment);
+    text.sorted_block("mappings:", row.mappings);
+    (row.name, text)
+}
+
+fn publication(row: PublicationRow) -> (String, Text) {
+    let mut text = Text::default();
+    text.flag(row.all_tables, "all tables");
+    text.field("publish", row.operations);
+    text.flag(row.via_root, "publish via partition root");
+    let generated = row.generated_columns.map(|code| match code.as_str() {
+        "n" => "none".to_owned(),
+        "s" => "stored".to_owned(),
+        other => other.to_owned(),
+    });
+    text.optional("generated columns", generated);
+    text.sorted_block("tables:", row.tables);
+    text.sorted_block("schemas:", row.schemas);
+    text.owner(&row.owner);
+    text.comment(row.comment);
+    (row.name, text)
+}
+
+fn subscription(row: SubscriptionRow) -> (String, Text) {
+    let mut text = Text::default();
+    text.field("enabled", yes_no(row.enabled));
+    text.field("publications", sorted(row.publications).join(", "));
+    text.field("slot", row.slot.as_deref().unwrap_or("none"));
+    text.attributes(Some(row.attributes));
+    text.owner(&row.owner);
+    text.comment(row.comment);
+    (row.name, text)
 }

@@ -40,7 +40,12 @@ pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, SmokeError> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => return Err(SmokeError::ReadDir { path: dir.to_owned(), source }),
+        Err(source) => {
+            return Err(SmokeError::ReadDir {
+                path: dir.to_owned(),
+                source,
+            });
+        }
     };
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
@@ -56,7 +61,12 @@ pub async fn run_file(options: &PgConnectOptions, file: &Path) -> EvalOutcome {
     let options = options.clone();
     let mut runner = Runner::new(move || {
         let options = options.clone();
-        async move { options.connect().await.map(|conn| SqlxDb { conn: Some(conn) }) }
+        async move {
+            options
+                .connect()
+                .await
+                .map(|conn| SqlxDb { conn: Some(conn) })
+        }
     });
     // Everything arrives as text; column type letters only document the expected output.
     runner.with_column_validator(|_, _| true);
@@ -66,7 +76,10 @@ pub async fn run_file(options: &PgConnectOptions, file: &Path) -> EvalOutcome {
         line: error.location().line(),
         message: error.display(false).to_string(),
     });
-    EvalOutcome { file: file.to_owned(), failure }
+    EvalOutcome {
+        file: file.to_owned(),
+        failure,
+    }
 }
 
 struct SqlxDb {
@@ -111,7 +124,10 @@ impl sqllogictest::AsyncDB for SqlxDb {
         if rows.is_empty() && !returns_rows(sql) {
             return Ok(DBOutput::StatementComplete(affected));
         }
-        Ok(DBOutput::Rows { types: vec![DefaultColumnType::Any; columns], rows })
+        Ok(DBOutput::Rows {
+            types: vec![DefaultColumnType::Any; columns],
+            rows,
+        })
     }
 
     async fn shutdown(&mut self) {
@@ -132,6 +148,8 @@ impl sqllogictest::AsyncDB for SqlxDb {
 // A query that returned no rows still answers a `query` record with an empty result.
 fn returns_rows(sql: &str) -> bool {
     let lowered = sql.trim_start().to_ascii_lowercase();
-    ["select", "with", "values", "table", "show", "explain"].iter().any(|k| lowered.starts_with(k))
+    ["select", "with", "values", "table", "show", "explain"]
+        .iter()
+        .any(|k| lowered.starts_with(k))
         || lowered.contains("returning")
 }

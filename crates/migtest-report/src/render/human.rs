@@ -21,7 +21,11 @@ struct Paint {
 
 impl Paint {
     fn wrap(&self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
     }
     fn red(&self, text: &str) -> String {
         self.wrap("31;1", text)
@@ -46,9 +50,15 @@ impl Paint {
 pub fn finding_headline(finding: &Finding) -> String {
     let line = match (finding.migration, &finding.name) {
         (Some(version), Some(name)) => {
-            format!("migration {version} ({name}): {}: {}", finding.check, finding.message)
+            format!(
+                "migration {version} ({name}): {}: {}",
+                finding.check, finding.message
+            )
         }
-        (Some(version), None) => format!("migration {version}: {}: {}", finding.check, finding.message),
+        (Some(version), None) => format!(
+            "migration {version}: {}: {}",
+            finding.check, finding.message
+        ),
         _ => format!("{}: {}", finding.check, finding.message),
     };
     match finding.postgres {
@@ -59,7 +69,9 @@ pub fn finding_headline(finding: &Finding) -> String {
 
 /// Writes the human report.
 pub fn human(report: &RunReport, out: &mut dyn Write, options: HumanOptions) -> io::Result<()> {
-    let paint = Paint { color: options.color };
+    let paint = Paint {
+        color: options.color,
+    };
     writeln!(
         out,
         "{} {} migration{} in {} on PostgreSQL {} ({})",
@@ -70,7 +82,13 @@ pub fn human(report: &RunReport, out: &mut dyn Write, options: HumanOptions) -> 
         report.server.version,
         report.server.backend,
     )?;
-    let width = report.migrations.iter().map(|m| m.name.len()).max().unwrap_or(0).min(40);
+    let width = report
+        .migrations
+        .iter()
+        .map(|m| m.name.len())
+        .max()
+        .unwrap_or(0)
+        .min(40);
     for migration in &report.migrations {
         write_migration_line(out, &paint, migration, width)?;
     }
@@ -89,7 +107,12 @@ pub fn human(report: &RunReport, out: &mut dyn Write, options: HumanOptions) -> 
 
     for note in &report.notes {
         match note.migration {
-            Some(version) => writeln!(out, "{} migration {version}: {}", paint.yellow("note:"), note.message)?,
+            Some(version) => writeln!(
+                out,
+                "{} migration {version}: {}",
+                paint.yellow("note:"),
+                note.message
+            )?,
             None => writeln!(out, "{} {}", paint.yellow("note:"), note.message)?,
         }
     }
@@ -117,7 +140,12 @@ pub fn human(report: &RunReport, out: &mut dyn Write, options: HumanOptions) -> 
         plural(report.migrations.len())
     )?;
     if !report.smoke.is_empty() {
-        write!(out, ", {} smoke eval{}", report.smoke.len(), plural(report.smoke.len()))?;
+        write!(
+            out,
+            ", {} smoke eval{}",
+            report.smoke.len(),
+            plural(report.smoke.len())
+        )?;
     }
     if options.timings {
         let t = &report.timings;
@@ -143,7 +171,10 @@ fn write_migration_line(
 ) -> io::Result<()> {
     let failed = migration.checks.iter().any(|c| c.status.is_failed());
     let all_skipped = !migration.checks.is_empty()
-        && migration.checks.iter().all(|c| matches!(c.status, CheckStatus::Skipped { .. }));
+        && migration
+            .checks
+            .iter()
+            .all(|c| matches!(c.status, CheckStatus::Skipped { .. }));
     let mark = if failed {
         paint.red("FAIL")
     } else if all_skipped {
@@ -153,7 +184,9 @@ fn write_migration_line(
     };
     let mut checks = Vec::new();
     for check in CHECKS {
-        let Some(status) = migration.status_of(check) else { continue };
+        let Some(status) = migration.status_of(check) else {
+            continue;
+        };
         checks.push(match status {
             CheckStatus::Passed => check.as_str().to_owned(),
             CheckStatus::Failed => paint.red(&format!("{check}:FAIL")),
@@ -166,9 +199,19 @@ fn write_migration_line(
             CheckStatus::Skipped { reason } => reason.as_str(),
             _ => "",
         };
-        return writeln!(out, "  {mark} {} {name:<width$}  {}", migration.version, paint.dim(&format!("not run: {reason}")));
+        return writeln!(
+            out,
+            "  {mark} {} {name:<width$}  {}",
+            migration.version,
+            paint.dim(&format!("not run: {reason}"))
+        );
     }
-    writeln!(out, "  {mark} {} {name:<width$}  {}", migration.version, checks.join(" "))
+    writeln!(
+        out,
+        "  {mark} {} {name:<width$}  {}",
+        migration.version,
+        checks.join(" ")
+    )
 }
 
 fn write_finding(out: &mut dyn Write, paint: &Paint, finding: &Finding) -> io::Result<()> {
@@ -192,7 +235,11 @@ fn write_finding(out: &mut dyn Write, paint: &Paint, finding: &Finding) -> io::R
         }
     }
     if let Some(error) = &finding.error {
-        writeln!(out, "  = postgres: {} (SQLSTATE {})", error.message, error.sqlstate)?;
+        writeln!(
+            out,
+            "  = postgres: {} (SQLSTATE {})",
+            error.message, error.sqlstate
+        )?;
         if let Some(detail) = &error.detail {
             writeln!(out, "  = detail: {detail}")?;
         }
@@ -224,12 +271,22 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn seconds(millis: f64) -> String {
-    if millis >= 1000.0 { format!("{:.2} s", millis / 1000.0) } else { format!("{millis:.0} ms") }
+    if millis >= 1000.0 {
+        format!("{:.2} s", millis / 1000.0)
+    } else {
+        format!("{millis:.0} ms")
+    }
 }
 
 /// Writes a version matrix: a table of migrations by major, then every finding.
-pub fn human_matrix(report: &MatrixReport, out: &mut dyn Write, options: HumanOptions) -> io::Result<()> {
-    let paint = Paint { color: options.color };
+pub fn human_matrix(
+    report: &MatrixReport,
+    out: &mut dyn Write,
+    options: HumanOptions,
+) -> io::Result<()> {
+    let paint = Paint {
+        color: options.color,
+    };
     let Some(first) = report.postgres.values().next() else {
         for (major, error) in &report.errors {
             writeln!(out, "{} PostgreSQL {major}: {error}", paint.red("error:"))?;
@@ -247,21 +304,42 @@ pub fn human_matrix(report: &MatrixReport, out: &mut dyn Write, options: HumanOp
         majors.join(", "),
         first.server.backend,
     )?;
-    let width = first.migrations.iter().map(|m| m.name.len() + 16).max().unwrap_or(0).clamp(20, 56);
+    let width = first
+        .migrations
+        .iter()
+        .map(|m| m.name.len() + 16)
+        .max()
+        .unwrap_or(0)
+        .clamp(20, 56);
     let header: String = report.majors.iter().map(|m| format!("{m:<6}")).collect();
     writeln!(out, "  {:<width$}  {}", "", header.trim_end())?;
     for (index, migration) in first.migrations.iter().enumerate() {
-        let label: String = format!("{} {}", migration.version, migration.name).chars().take(width).collect();
+        let label: String = format!("{} {}", migration.version, migration.name)
+            .chars()
+            .take(width)
+            .collect();
         let cells: Vec<String> = report
             .majors
             .iter()
-            .map(|major| match report.postgres.get(major).and_then(|r| r.migrations.get(index)) {
-                Some(m) if m.checks.iter().any(|c| c.status.is_failed()) => paint.red(&format!("{:<6}", "FAIL")),
-                Some(m) if m.checks.iter().all(|c| matches!(c.status, CheckStatus::Skipped { .. })) => {
-                    paint.yellow(&format!("{:<6}", "skip"))
+            .map(|major| {
+                match report
+                    .postgres
+                    .get(major)
+                    .and_then(|r| r.migrations.get(index))
+                {
+                    Some(m) if m.checks.iter().any(|c| c.status.is_failed()) => {
+                        paint.red(&format!("{:<6}", "FAIL"))
+                    }
+                    Some(m)
+                        if m.checks
+                            .iter()
+                            .all(|c| matches!(c.status, CheckStatus::Skipped { .. })) =>
+                    {
+                        paint.yellow(&format!("{:<6}", "skip"))
+                    }
+                    Some(_) => paint.green(&format!("{:<6}", "ok")),
+                    None => paint.red(&format!("{:<6}", "error")),
                 }
-                Some(_) => paint.green(&format!("{:<6}", "ok")),
-                None => paint.red(&format!("{:<6}", "error")),
             })
             .collect();
         writeln!(out, "  {label:<width$}  {}", cells.concat().trim_end())?;
@@ -270,12 +348,14 @@ pub fn human_matrix(report: &MatrixReport, out: &mut dyn Write, options: HumanOp
         let cells: Vec<String> = report
             .majors
             .iter()
-            .map(|major| match report.postgres.get(major).and_then(|r| r.ladder.as_ref()) {
-                Some(CheckStatus::Passed) => paint.green(&format!("{:<6}", "ok")),
-                Some(CheckStatus::Failed) => paint.red(&format!("{:<6}", "FAIL")),
-                Some(CheckStatus::Skipped { .. }) => paint.yellow(&format!("{:<6}", "skip")),
-                None => paint.red(&format!("{:<6}", "error")),
-            })
+            .map(
+                |major| match report.postgres.get(major).and_then(|r| r.ladder.as_ref()) {
+                    Some(CheckStatus::Passed) => paint.green(&format!("{:<6}", "ok")),
+                    Some(CheckStatus::Failed) => paint.red(&format!("{:<6}", "FAIL")),
+                    Some(CheckStatus::Skipped { .. }) => paint.yellow(&format!("{:<6}", "skip")),
+                    None => paint.red(&format!("{:<6}", "error")),
+                },
+            )
             .collect();
         writeln!(out, "  {:<width$}  {}", "ladder", cells.concat().trim_end())?;
     }
@@ -287,18 +367,37 @@ pub fn human_matrix(report: &MatrixReport, out: &mut dyn Write, options: HumanOp
                 Some(r) => {
                     let passed = r.smoke.iter().filter(|s| s.passed).count();
                     let text = format!("{:<6}", format!("{passed}/{}", r.smoke.len()));
-                    if passed == r.smoke.len() { paint.green(&text) } else { paint.red(&text) }
+                    if passed == r.smoke.len() {
+                        paint.green(&text)
+                    } else {
+                        paint.red(&text)
+                    }
                 }
                 None => paint.red(&format!("{:<6}", "error")),
             })
             .collect();
-        writeln!(out, "  {:<width$}  {}", "smoke evals", cells.concat().trim_end())?;
+        writeln!(
+            out,
+            "  {:<width$}  {}",
+            "smoke evals",
+            cells.concat().trim_end()
+        )?;
     }
     for (major, run) in &report.postgres {
         for note in &run.notes {
             match note.migration {
-                Some(version) => writeln!(out, "{} [pg {major}] migration {version}: {}", paint.yellow("note:"), note.message)?,
-                None => writeln!(out, "{} [pg {major}] {}", paint.yellow("note:"), note.message)?,
+                Some(version) => writeln!(
+                    out,
+                    "{} [pg {major}] migration {version}: {}",
+                    paint.yellow("note:"),
+                    note.message
+                )?,
+                None => writeln!(
+                    out,
+                    "{} [pg {major}] {}",
+                    paint.yellow("note:"),
+                    note.message
+                )?,
             }
         }
     }
@@ -306,7 +405,11 @@ pub fn human_matrix(report: &MatrixReport, out: &mut dyn Write, options: HumanOp
         writeln!(out)?;
     }
     for (major, error) in &report.errors {
-        writeln!(out, "{} [pg {major}] the run could not complete: {error}\n", paint.red("error:"))?;
+        writeln!(
+            out,
+            "{} [pg {major}] the run could not complete: {error}\n",
+            paint.red("error:")
+        )?;
     }
     for finding in &report.failures {
         write_finding(out, &paint, finding)?;
@@ -322,7 +425,14 @@ pub fn human_matrix(report: &MatrixReport, out: &mut dyn Write, options: HumanOp
     } else {
         paint.red("FAILED")
     };
-    write!(out, "result: {verdict}. {} migration{} on {} major{}", first.migrations.len(), plural(first.migrations.len()), report.majors.len(), plural(report.majors.len()))?;
+    write!(
+        out,
+        "result: {verdict}. {} migration{} on {} major{}",
+        first.migrations.len(),
+        plural(first.migrations.len()),
+        report.majors.len(),
+        plural(report.majors.len())
+    )?;
     if !report.errors.is_empty() {
         write!(out, ", {} could not run", report.errors.len())?;
     }

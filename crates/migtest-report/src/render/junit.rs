@@ -13,7 +13,8 @@ pub fn junit(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
 
 /// Writes a version matrix as a JUnit XML document, one test suite per major.
 pub fn junit_matrix(report: &MatrixReport, out: &mut dyn Write) -> io::Result<()> {
-    let suites: Vec<(&RunReport, Vec<Case>)> = report.postgres.values().map(|r| (r, cases(r))).collect();
+    let suites: Vec<(&RunReport, Vec<Case>)> =
+        report.postgres.values().map(|r| (r, cases(r))).collect();
     write_suites(out, report.total, &suites)
 }
 
@@ -43,21 +44,31 @@ fn cases(report: &RunReport) -> Vec<Case> {
         let failures = report
             .failures
             .iter()
-            .filter(|f| f.migration.is_none() && f.location.as_ref().is_some_and(|l| l.file == smoke.file))
+            .filter(|f| {
+                f.migration.is_none() && f.location.as_ref().is_some_and(|l| l.file == smoke.file)
+            })
             .map(|f| f.message.clone())
             .collect();
         cases.push(Case {
             class: format!("migtest.pg{}.smoke", report.server.major),
             name: smoke.file.clone(),
             seconds: 0.0,
-            status: if smoke.passed { CheckStatus::Passed } else { CheckStatus::Failed },
+            status: if smoke.passed {
+                CheckStatus::Passed
+            } else {
+                CheckStatus::Failed
+            },
             failures,
         });
     }
     cases
 }
 
-fn write_suites(out: &mut dyn Write, total_millis: f64, suites: &[(&RunReport, Vec<Case>)]) -> io::Result<()> {
+fn write_suites(
+    out: &mut dyn Write,
+    total_millis: f64,
+    suites: &[(&RunReport, Vec<Case>)],
+) -> io::Result<()> {
     let all = || suites.iter().flat_map(|(_, cases)| cases.iter());
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
@@ -65,7 +76,9 @@ fn write_suites(out: &mut dyn Write, total_millis: f64, suites: &[(&RunReport, V
         r#"<testsuites name="migtest" tests="{}" failures="{}" skipped="{}" time="{:.3}">"#,
         all().count(),
         all().filter(|c| c.status.is_failed()).count(),
-        all().filter(|c| matches!(c.status, CheckStatus::Skipped { .. })).count(),
+        all()
+            .filter(|c| matches!(c.status, CheckStatus::Skipped { .. }))
+            .count(),
         total_millis / 1000.0
     )?;
     for (report, cases) in suites {
@@ -76,7 +89,10 @@ fn write_suites(out: &mut dyn Write, total_millis: f64, suites: &[(&RunReport, V
 
 fn write_suite(out: &mut dyn Write, report: &RunReport, cases: &[Case]) -> io::Result<()> {
     let failed = cases.iter().filter(|c| c.status.is_failed()).count();
-    let skipped = cases.iter().filter(|c| matches!(c.status, CheckStatus::Skipped { .. })).count();
+    let skipped = cases
+        .iter()
+        .filter(|c| matches!(c.status, CheckStatus::Skipped { .. }))
+        .count();
     writeln!(
         out,
         r#"  <testsuite name="migtest {} on PostgreSQL {}" tests="{}" failures="{failed}" skipped="{skipped}" time="{:.3}">"#,
@@ -104,7 +120,12 @@ fn write_suite(out: &mut dyn Write, report: &RunReport, cases: &[Case]) -> io::R
                 writeln!(out, ">")?;
                 for failure in &case.failures {
                     let first = failure.lines().next().unwrap_or_default();
-                    writeln!(out, r#"      <failure message="{}">{}</failure>"#, xml(first), xml(failure))?;
+                    writeln!(
+                        out,
+                        r#"      <failure message="{}">{}</failure>"#,
+                        xml(first),
+                        xml(failure)
+                    )?;
                 }
                 if case.failures.is_empty() {
                     writeln!(out, r#"      <failure message="failed"/>"#)?;

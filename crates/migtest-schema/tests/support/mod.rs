@@ -141,6 +141,17 @@ impl Server {
         self.connect(name).await
     }
 
+    /// `server_version_num`, e.g. `150014`.
+    pub async fn version_num(&self) -> i32 {
+        let mut conn = self.connect("postgres").await;
+        let version = sqlx::query_scalar("SELECT current_setting('server_version_num')::int4")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap_or_else(|error| panic!("cannot read the server version: {error}"));
+        drop(conn.close().await);
+        version
+    }
+
     fn data_dir(&self) -> PathBuf {
         self.dir.join("data")
     }
