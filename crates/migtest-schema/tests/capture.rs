@@ -3,7 +3,6 @@
 
 mod support;
 
-
 use migtest_schema::{
     CaptureStep, Change, Difference, ObjectKey, ObjectKind, Snapshot, SnapshotError,
     SnapshotOptions, capture, diff,
