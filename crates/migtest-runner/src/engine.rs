@@ -129,12 +129,26 @@ async fn scratch_database(server: &Server) -> Result<PgConnection, RunError> {
         })
 }
 
-/// The schemas the run has seen: `after[i]` is the schema after migration `i` (and its redo),
-/// `empty` before any. `completed` is false when a failure stopped the walk.
+/// The schemas the run still needs, not every one it has seen (a long history would hold
+/// thousands): `empty` before any migration, `head` after the last one that went up (and its
+/// redo), `ladder_base` after the last one the ladder cannot revert. `completed` is false when a
+/// failure stopped the walk.
 struct States {
     empty: Snapshot,
-    after: Vec<Snapshot>,
+    head: Option<Snapshot>,
+    ladder_base: Option<Snapshot>,
     completed: bool,
+}
+
+impl States {
+    fn head(&self) -> &Snapshot {
+        self.head.as_ref().unwrap_or(&self.empty)
+    }
+}
+
+/// Whether the ladder must stop above this migration: it has no down it can run.
+fn blocks_ladder(migration: &PlannedMigration) -> bool {
+    !matches!(migration.down, Down::Script(_)) || !migration.problems.is_empty()
 }
 
 struct Engine<'a> {
@@ -255,7 +269,8 @@ impl Engine<'_> {
         let empty = self.snapshot("of the empty database").await?;
         let mut states = States {
             empty,
-            after: Vec::with_capacity(set.migrations.len()),
+            head: None,
+            ladder_base: None,
             completed: true,
         };
         let mut stopped: Option<String> = None;
@@ -274,9 +289,13 @@ impl Engine<'_> {
                 self.report.migrations.push(entry);
                 continue;
             }
-            let before = states.after.last().unwrap_or(&states.empty).clone();
-            match self.one(migration, &before, &mut entry).await? {
-                Ok(after) => states.after.push(after),
+            match self.one(migration, states.head(), &mut entry).await? {
+                Ok(after) => {
+                    if blocks_ladder(migration) {
+                        states.ladder_base = Some(after.clone());
+                    }
+                    states.head = Some(after);
+                }
                 Err(reason) => {
                     stopped = Some(reason);
                     states.completed = false;
@@ -534,7 +553,7 @@ impl Engine<'_> {
         let floor = set
             .migrations
             .iter()
-            .rposition(|m| !matches!(m.down, Down::Script(_)) || !m.problems.is_empty())
+            .rposition(blocks_ladder)
             .map_or(0, |i| i + 1);
         let rungs = &set.migrations[floor..];
         self.listener
@@ -548,12 +567,8 @@ impl Engine<'_> {
                 ),
             });
         }
-        let base = if floor == 0 {
-            &states.empty
-        } else {
-            &states.after[floor - 1]
-        };
-        let head = states.after.last().unwrap_or(&states.empty);
+        let base = states.ladder_base.as_ref().unwrap_or(&states.empty);
+        let head = states.head();
         let mut failed = false;
 
         for migration in rungs.iter().rev() {
