@@ -410,8 +410,30 @@ struct Pending {
 impl Drop for Pending {
     fn drop(&mut self) {
         if let Some(name) = self.name.take() {
-            let _ = blocking(remove(name));
+            let _ = blocking(remove_while_starting(name));
         }
+    }
+}
+
+/// Removes a container whose creation or start was cancelled midway. The engine may still be
+/// creating it (not found yet) or starting it (a removal conflicts), so a failed removal is tried
+/// again: briefly while the container is not found, longer while the engine refuses.
+async fn remove_while_starting(name: String) {
+    const NOT_FOUND_FOR: Duration = Duration::from_secs(1);
+    const REFUSED_FOR: Duration = Duration::from_secs(10);
+    let started = Instant::now();
+    loop {
+        let limit = match remove(name.clone()).await {
+            Ok(()) => return,
+            Err(DockerError::DockerResponseServerError {
+                status_code: 404, ..
+            }) => NOT_FOUND_FOR,
+            Err(_) => REFUSED_FOR,
+        };
+        if started.elapsed() > limit {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
