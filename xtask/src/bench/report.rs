@@ -422,8 +422,8 @@ pub fn markdown(r: &Results) -> String {
     let _ = writeln!(
         o,
         "This run: {commit}, PostgreSQL {}, {} build, {} repetition{} (medians, with min–max in parentheses), \
-         on a machine with {} cores that other builds were using at the same time: the numbers are noisy, \
-         read them as ratios and orders of magnitude.\n",
+         on a machine with {} cores. A few repetitions on a small machine are noisy: read the numbers as \
+         ratios and orders of magnitude.\n",
         r.postgres,
         r.profile,
         r.reps,
