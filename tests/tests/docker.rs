@@ -6,6 +6,7 @@ use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use migtest_runner::pg;
 use migtest_tests::{Run, finding_lines, migrate_test};
 
 const BIN: &str = env!("CARGO_BIN_EXE_migtest-xtask");
@@ -25,26 +26,11 @@ fn run(args: &[&str]) -> Run {
 fn image() -> String {
     static BUILT: Mutex<()> = Mutex::new(());
     let _one_at_a_time = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    let info = Command::new("docker")
-        .args(["info", "--format", "{{.ServerVersion}}"])
-        .output();
-    match info {
-        Ok(output) if output.status.success() => {}
-        Ok(output) => panic!(
-            "these tests need a Docker engine, and `docker info` failed: {}; start one (e.g. `sudo systemctl start docker`)",
-            String::from_utf8_lossy(&output.stderr).trim()
-        ),
-        Err(error) => {
-            panic!("these tests need Docker, and the docker command could not run: {error}")
-        }
-    }
-    let tag = format!("migtest/postgres:{MAJOR}");
-    let present = Command::new("docker")
-        .args(["image", "inspect", &tag])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-    if !present.is_ok_and(|s| s.success()) {
+    let tag = pg::local_image(MAJOR.parse().expect("a major"));
+    let present = pg::image_id(&tag).unwrap_or_else(|error| {
+        panic!("these tests need a Docker engine, and asking it for {tag} failed: {error}; start one (e.g. `sudo systemctl start docker`)")
+    });
+    if present.is_none() {
         let built = Command::new(BIN)
             .args(["pg-image", "--pg", MAJOR])
             .output()

@@ -19,21 +19,11 @@ const MAJOR: u32 = 15;
 fn image() -> String {
     static BUILT: Mutex<()> = Mutex::new(());
     let _one_at_a_time = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    let info = Command::new("docker")
-        .args(["info", "--format", "{{.ServerVersion}}"])
-        .output();
-    match info {
-        Ok(output) if output.status.success() => {}
-        Ok(output) => panic!(
-            "these tests need a Docker engine, and `docker info` failed: {}; start one (e.g. `sudo systemctl start docker`)",
-            String::from_utf8_lossy(&output.stderr).trim()
-        ),
-        Err(error) => {
-            panic!("these tests need Docker, and the docker command could not run: {error}")
-        }
-    }
     let tag = local_image(MAJOR);
-    if image_id(&tag).expect("docker image inspect runs").is_none() {
+    let present = image_id(&tag).unwrap_or_else(|error| {
+        panic!("these tests need a Docker engine, and asking it for {tag} failed: {}; start one (e.g. `sudo systemctl start docker`)", chain(&error))
+    });
+    if present.is_none() {
         build_image(&ImageOptions::new(MAJOR))
             .unwrap_or_else(|e| panic!("building {tag}: {}", chain(&e)));
     }
