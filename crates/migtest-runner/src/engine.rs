@@ -1,5 +1,5 @@
 //! The run itself: one connection, one migration at a time through sqlx's `Migrate` trait,
-//! a snapshot after every step.
+//! a snapshot after every step (read over two more connections).
 
 use std::path::Path;
 use std::time::Instant;
@@ -12,7 +12,7 @@ use migtest_report::{
     Check, CheckOutcome, CheckStatus, Event, Finding, Listener, Location, MigrationReport, Note,
     PgErrorInfo, RunReport, ServerInfo, SmokeReport,
 };
-use migtest_schema::{Difference, IgnoreRules, Snapshot, SnapshotOptions, capture, diff};
+use migtest_schema::{Difference, IgnoreRules, Snapshot, SnapshotOptions, SnapshotReader, diff};
 use sqlx::migrate::{Migrate, MigrateError};
 use sqlx::postgres::{PgConnection, PgDatabaseError, PgErrorPosition};
 use sqlx::{ConnectOptions, Connection};
@@ -79,12 +79,23 @@ pub async fn run(config: &RunConfig, listener: &mut dyn Listener) -> Result<RunO
     }
 
     let conn = scratch_database(&server).await?;
+    // Snapshots are read over two connections of their own, which the server serves side by
+    // side; the migrations run on `conn`.
+    let reader = SnapshotReader::connect(
+        &server.connect_options(server.database()),
+        snapshot_options(config),
+    )
+    .await
+    .map_err(|source| RunError::Snapshot {
+        when: "while opening its connections".to_owned(),
+        source,
+    })?;
     let mut engine = Engine {
         config,
         listener,
         report,
         conn,
-        snapshot_options: snapshot_options(config),
+        reader,
         ignore,
     };
     engine.prepare(&set).await?;
@@ -95,9 +106,13 @@ pub async fn run(config: &RunConfig, listener: &mut dyn Listener) -> Result<RunO
     engine.smoke(&server, &smoke_files, states.completed).await;
 
     let Engine {
-        mut report, conn, ..
+        mut report,
+        conn,
+        reader,
+        ..
     } = engine;
     let _ = conn.close().await;
+    reader.close().await;
     let kept = config.keep.then(|| server.keep());
     report.timings.total = ms(started);
     Ok(RunOutcome { report, kept })
@@ -156,7 +171,7 @@ struct Engine<'a> {
     listener: &'a mut dyn Listener,
     report: RunReport,
     conn: PgConnection,
-    snapshot_options: SnapshotOptions,
+    reader: SnapshotReader,
     ignore: IgnoreRules,
 }
 
@@ -198,7 +213,9 @@ impl Engine<'_> {
 
     async fn snapshot(&mut self, when: &str) -> Result<Snapshot, RunError> {
         let started = Instant::now();
-        let snapshot = capture(&mut self.conn, &self.snapshot_options)
+        let snapshot = self
+            .reader
+            .capture(&mut self.conn)
             .await
             .map_err(|source| RunError::Snapshot {
                 when: when.to_owned(),

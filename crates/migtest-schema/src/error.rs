@@ -51,6 +51,8 @@ impl SnapshotError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CaptureStep {
+    /// Opening a connection of a [`crate::SnapshotReader`].
+    Connect,
     /// Reading the server version, the session settings and the bookkeeping table's identity.
     ReadSettings,
     /// Pinning the session settings that change how the catalog functions render text.
@@ -64,6 +66,7 @@ pub enum CaptureStep {
 impl fmt::Display for CaptureStep {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Self::Connect => "open a connection to read the catalogs",
             Self::ReadSettings => "read the server version and session settings",
             Self::PinSettings => "pin the session settings for the catalog query",
             Self::QueryCatalog => "query the catalogs",

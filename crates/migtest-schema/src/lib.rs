@@ -4,7 +4,8 @@
 //! [`Snapshot`]: every schema object under an [`ObjectKey`], each with a canonical text that
 //! names everything a migration can change and nothing that merely differs between runs (OIDs,
 //! dropped-column positions, sequence values, statistics, catalog order). [`diff`] compares two
-//! snapshots without any I/O.
+//! snapshots without any I/O. [`SnapshotReader`] gives the same snapshot in about half the time,
+//! over two connections of its own that read the two halves of the catalogs side by side.
 //!
 //! [`IgnoreRules`] says which differences a project does not want to hear about.
 //!
@@ -35,8 +36,10 @@ mod error;
 mod ignore;
 mod model;
 
+use futures_util::future::try_join;
+use sqlx::postgres::PgConnectOptions;
 use sqlx::postgres::types::Oid;
-use sqlx::{AssertSqlSafe, PgConnection};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection, PgConnection};
 
 pub use crate::diff::{Change, Difference, diff};
 pub use crate::error::{CaptureStep, SnapshotError};
@@ -66,6 +69,9 @@ impl Default for SnapshotOptions {
 /// Costs four short statements: read the version and the session settings, pin the settings that
 /// change how the catalog functions print names and constants, the catalog query, and restore
 /// the settings. The session is left as it was found, also when the catalog query fails.
+///
+/// [`SnapshotReader`] gives the same snapshot in about half the time when the server has two
+/// cores, over connections of its own.
 pub async fn capture(
     conn: &mut PgConnection,
     options: &SnapshotOptions,
@@ -80,14 +86,7 @@ pub async fn capture(
         return Err(SnapshotError::UnsupportedServer { version });
     }
 
-    let names: Vec<&str> = catalog::PINNED_SETTINGS
-        .iter()
-        .map(|(name, _)| *name)
-        .collect();
-    let pinned: Vec<&str> = catalog::PINNED_SETTINGS
-        .iter()
-        .map(|(_, value)| *value)
-        .collect();
+    let (names, pinned) = pinned_settings();
     sqlx::query(catalog::SET_SETTINGS)
         .bind(&names)
         .bind(&pinned)
@@ -101,10 +100,7 @@ pub async fn capture(
         version,
         read_conninfo,
     };
-    let queried = sqlx::query_scalar::<_, String>(AssertSqlSafe(catalog::catalog_query(shape)))
-        .bind(bookkeeping)
-        .fetch_one(&mut *conn)
-        .await;
+    let queried = query_catalog(conn, shape, catalog::Part::Whole, bookkeeping).await;
     let restored = sqlx::query(catalog::SET_SETTINGS)
         .bind(&names)
         .bind(&saved)
@@ -112,11 +108,119 @@ pub async fn capture(
         .await;
     // A failed catalog query inside a transaction also fails the restore; the first error is the
     // one worth reporting.
-    let json =
-        queried.map_err(|source| SnapshotError::database(CaptureStep::QueryCatalog, source))?;
+    let json = queried?;
     restored.map_err(|source| SnapshotError::database(CaptureStep::RestoreSettings, source))?;
+    decode(&json)
+}
 
+/// Captures snapshots over two connections of its own, on which the two halves of the catalog
+/// query run side by side: on a server with two cores or more, a snapshot takes a little over
+/// half the time [`capture`] takes.
+///
+/// Its connections have the settings that change how the catalog functions print text pinned
+/// once, when they are opened, so that a capture costs one short statement on the session the
+/// migrations run on (which resolves the bookkeeping table with that session's `search_path`)
+/// and the two halves. The snapshot is the one [`capture`] gives on that session, with one
+/// exception that it handles: work of a transaction the session has left open is visible to the
+/// session only (or locked by it), so then the capture runs on the session, as [`capture`].
+#[derive(Debug)]
+pub struct SnapshotReader {
+    options: SnapshotOptions,
+    shape: catalog::QueryShape,
+    connections: [PgConnection; 2],
+}
+
+impl SnapshotReader {
+    /// Opens the reader's two connections with `connect`, which names the database the
+    /// migrations run in.
+    pub async fn connect(
+        connect: &PgConnectOptions,
+        options: SnapshotOptions,
+    ) -> Result<Self, SnapshotError> {
+        let (mut first, mut second) = try_join(open_reader(connect), open_reader(connect)).await?;
+        let (version, read_conninfo): (i32, bool) = sqlx::query_as(catalog::READER_SETTINGS)
+            .fetch_one(&mut first)
+            .await
+            .map_err(|source| SnapshotError::database(CaptureStep::ReadSettings, source))?;
+        if version < catalog::OLDEST_SUPPORTED {
+            return Err(SnapshotError::UnsupportedServer { version });
+        }
+        let (names, pinned) = pinned_settings();
+        for conn in [&mut first, &mut second] {
+            sqlx::query(catalog::SET_SETTINGS)
+                .bind(&names)
+                .bind(&pinned)
+                .execute(&mut *conn)
+                .await
+                .map_err(|source| SnapshotError::database(CaptureStep::PinSettings, source))?;
+        }
+        Ok(Self {
+            options,
+            shape: catalog::QueryShape {
+                version,
+                read_conninfo,
+            },
+            connections: [first, second],
+        })
+    }
+
+    /// Captures the schema as `session`, the connection the migrations run on, sees it.
+    pub async fn capture(&mut self, session: &mut PgConnection) -> Result<Snapshot, SnapshotError> {
+        let (bookkeeping, session_only): (Option<Oid>, bool) =
+            sqlx::query_as(catalog::SESSION_STATE)
+                .bind(self.options.bookkeeping_table.as_str())
+                .fetch_one(&mut *session)
+                .await
+                .map_err(|source| SnapshotError::database(CaptureStep::ReadSettings, source))?;
+        if session_only {
+            return capture(session, &self.options).await;
+        }
+        let shape = self.shape;
+        let [first, second] = &mut self.connections;
+        let (columns, rest) = try_join(
+            query_catalog(first, shape, catalog::Part::Columns, bookkeeping),
+            query_catalog(second, shape, catalog::Part::Rest, bookkeeping),
+        )
+        .await?;
+        decode(&catalog::join_parts(&columns, &rest))
+    }
+
+    /// Closes the reader's connections.
+    pub async fn close(self) {
+        let [first, second] = self.connections;
+        let _ = futures_util::future::join(first.close(), second.close()).await;
+    }
+}
+
+async fn open_reader(connect: &PgConnectOptions) -> Result<PgConnection, SnapshotError> {
+    connect
+        .connect()
+        .await
+        .map_err(|source| SnapshotError::database(CaptureStep::Connect, source))
+}
+
+/// The names and values of [`catalog::PINNED_SETTINGS`], as [`catalog::SET_SETTINGS`] takes them.
+fn pinned_settings() -> (Vec<&'static str>, Vec<&'static str>) {
+    catalog::PINNED_SETTINGS.iter().copied().unzip()
+}
+
+/// Runs the catalog query for `part`. The text only depends on the major, the session's
+/// privileges and the part, so sqlx's statement cache keeps it prepared.
+async fn query_catalog(
+    conn: &mut PgConnection,
+    shape: catalog::QueryShape,
+    part: catalog::Part,
+    bookkeeping: Option<Oid>,
+) -> Result<String, SnapshotError> {
+    sqlx::query_scalar::<_, String>(AssertSqlSafe(catalog::catalog_query(shape, part)))
+        .bind(bookkeeping)
+        .fetch_one(conn)
+        .await
+        .map_err(|source| SnapshotError::database(CaptureStep::QueryCatalog, source))
+}
+
+fn decode(json: &str) -> Result<Snapshot, SnapshotError> {
     let catalog: catalog::Catalog =
-        serde_json::from_str(&json).map_err(|source| SnapshotError::Decode { source })?;
+        serde_json::from_str(json).map_err(|source| SnapshotError::Decode { source })?;
     Ok(model::build(catalog))
 }

@@ -5,7 +5,7 @@ mod support;
 
 use migtest_schema::{
     CaptureStep, Change, Difference, ObjectKey, ObjectKind, Snapshot, SnapshotError,
-    SnapshotOptions, capture, diff,
+    SnapshotOptions, SnapshotReader, capture, diff,
 };
 use sqlx::migrate::Migrate;
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
@@ -893,7 +893,12 @@ async fn snapshot(conn: &mut PgConnection) -> Result<Snapshot, String> {
 
 /// Runs one case in a database of its own; `Err` describes how it went wrong.
 async fn check(server: &Server, number: usize, case: &Case) -> Result<(), String> {
-    let mut conn = server.create_database(&format!("case_{number}")).await;
+    let database = format!("case_{number}");
+    let mut conn = server.create_database(&database).await;
+    let mut reader =
+        SnapshotReader::connect(&server.options(&database), SnapshotOptions::default())
+            .await
+            .map_err(|error| format!("reader failed to connect: {error}"))?;
     execute(&mut conn, BASE)
         .await
         .map_err(|error| format!("base schema failed: {error}"))?;
@@ -905,13 +910,18 @@ async fn check(server: &Server, number: usize, case: &Case) -> Result<(), String
         .await
         .map_err(|error| format!("change failed: {error}"))?;
     let after = snapshot(&mut conn).await?;
-    let again = snapshot(&mut conn).await?;
+    // The same schema again, read the engine's way: two connections of the reader's own.
+    let again = reader
+        .capture(&mut conn)
+        .await
+        .map_err(|error| format!("reader failed: {error}"))?;
+    reader.close().await;
     drop(conn.close().await);
 
     if after != again {
         let unstable = diff(&after, &again);
         return Err(format!(
-            "two captures of the same schema differ:\n{}",
+            "capture and SnapshotReader differ on the same schema:\n{}",
             render(&unstable)
         ));
     }
@@ -1057,6 +1067,92 @@ async fn the_bookkeeping_table_is_left_out_wherever_it_lives() {
 }
 
 #[tokio::test]
+async fn the_reader_resolves_the_bookkeeping_table_with_the_sessions_search_path() {
+    let server = Server::start().await;
+    let mut conn = server.create_database("reader_bookkeeping").await;
+    execute(
+        &mut conn,
+        "CREATE SCHEMA meta; SET search_path TO meta, public;",
+    )
+    .await
+    .expect("search path set");
+    conn.ensure_migrations_table("_sqlx_migrations")
+        .await
+        .expect("sqlx creates its table in meta, first on the path");
+    let mut reader = SnapshotReader::connect(
+        &server.options("reader_bookkeeping"),
+        SnapshotOptions::default(),
+    )
+    .await
+    .expect("reader");
+    let read = reader.capture(&mut conn).await.expect("reader capture");
+    let captured = capture(&mut conn, &SnapshotOptions::default())
+        .await
+        .expect("capture");
+    assert_eq!(read, captured);
+    assert!(
+        read.get(&ObjectKey::new(K::Table, "meta._sqlx_migrations"))
+            .is_none(),
+        "the table the session's search_path finds is the bookkeeping table"
+    );
+    assert!(
+        read.get(&ObjectKey::new(K::Schema, "meta")).is_some(),
+        "its schema is not bookkeeping"
+    );
+    reader.close().await;
+}
+
+/// Work a session has not committed is visible to that session only, and an ACCESS EXCLUSIVE
+/// lock it holds would make other connections wait: the reader then reads on the session.
+#[tokio::test]
+async fn the_reader_sees_what_an_open_transaction_of_the_session_sees() {
+    let server = Server::start().await;
+    let mut conn = server.create_database("reader_open").await;
+    execute(&mut conn, BASE).await.expect("base schema");
+    let mut reader =
+        SnapshotReader::connect(&server.options("reader_open"), SnapshotOptions::default())
+            .await
+            .expect("reader");
+    let committed = reader.capture(&mut conn).await.expect("reader capture");
+
+    let guard = std::time::Duration::from_secs(120);
+    execute(
+        &mut conn,
+        "BEGIN; CREATE TABLE uncommitted (id int); LOCK TABLE runs IN ACCESS EXCLUSIVE MODE;",
+    )
+    .await
+    .expect("open transaction");
+    let open = tokio::time::timeout(guard, reader.capture(&mut conn))
+        .await
+        .expect("the reader does not wait for the session's locks")
+        .expect("reader capture");
+    assert_eq!(
+        summary(&diff(&committed, &open)),
+        vec![(K::Table, "public.uncommitted".to_owned(), Added)]
+    );
+    execute(&mut conn, "ROLLBACK;").await.expect("rollback");
+
+    // A lock alone, with nothing written, is enough to read on the session.
+    execute(
+        &mut conn,
+        "BEGIN; LOCK TABLE runs IN ACCESS EXCLUSIVE MODE;",
+    )
+    .await
+    .expect("lock taken");
+    let locked = tokio::time::timeout(guard, reader.capture(&mut conn))
+        .await
+        .expect("the reader does not wait for the session's lock")
+        .expect("reader capture");
+    assert_eq!(locked, committed);
+    execute(&mut conn, "COMMIT;").await.expect("commit");
+    assert_eq!(
+        reader.capture(&mut conn).await.expect("reader capture"),
+        committed
+    );
+    reader.close().await;
+}
+
+#[tokio::test]
 async fn capture_leaves_the_session_settings_as_it_found_them() {
     let server = Server::start().await;
     let mut conn = server.create_database("settings").await;
@@ -1172,5 +1268,13 @@ async fn hundreds_of_tables_capture_the_same_way_every_time() {
         let again = capture(&mut conn, &options).await.expect("capture");
         assert_eq!(again, first);
     }
+    let mut reader = SnapshotReader::connect(&server.options("many"), options)
+        .await
+        .expect("reader");
+    for _ in 0..3 {
+        let read = reader.capture(&mut conn).await.expect("reader capture");
+        assert_eq!(read, first);
+    }
+    reader.close().await;
     assert!(first.len() > 2500, "{} objects", first.len());
 }

@@ -9,7 +9,7 @@ use anyhow::{Context, bail, ensure};
 use migtest_migrations::{Down, MigrationSet, Script};
 use migtest_runner::pg::{NativeCluster, PgBinaries, Server};
 use migtest_runner::{Backend, NativeOptions, NullListener, RunConfig};
-use migtest_schema::SnapshotOptions;
+use migtest_schema::{SnapshotOptions, SnapshotReader};
 use sqlx::migrate::Migrate;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Executor};
@@ -249,32 +249,36 @@ impl Lab {
         Ok(database)
     }
 
-    /// `migtest_schema::capture` `count` times on each database, alternating between them so
-    /// that a change in the machine's load falls on both alike, after one capture each that
-    /// prepares the catalog query (the engine's first capture pays for that too). Times in ms,
-    /// and the number of tables in `public` of each.
+    /// A snapshot `count` times on each database, read as the engine reads it (a
+    /// `SnapshotReader` and the session the migrations would run on), alternating between the
+    /// databases so that a change in the machine's load falls on all alike, after one capture
+    /// each that prepares the catalog queries (the engine's first capture pays for that too).
+    /// Times in ms, and the number of tables in `public` of each.
     pub async fn captures(
         &self,
         databases: &[&Database],
         count: usize,
     ) -> anyhow::Result<Vec<(Vec<f64>, usize)>> {
-        let options = SnapshotOptions::default();
         let mut conns = Vec::new();
         for database in databases {
             let mut conn = self.options(database).connect().await?;
-            migtest_schema::capture(&mut conn, &options).await?;
-            conns.push(conn);
+            let mut reader =
+                SnapshotReader::connect(&self.options(database), SnapshotOptions::default())
+                    .await?;
+            reader.capture(&mut conn).await?;
+            conns.push((conn, reader));
         }
         let mut samples = vec![Vec::with_capacity(count); conns.len()];
         for _ in 0..count {
-            for (conn, samples) in conns.iter_mut().zip(&mut samples) {
+            for ((conn, reader), samples) in conns.iter_mut().zip(&mut samples) {
                 let started = Instant::now();
-                migtest_schema::capture(conn, &options).await?;
+                reader.capture(conn).await?;
                 samples.push(ms(started));
             }
         }
         let mut results = Vec::new();
-        for (mut conn, samples) in conns.into_iter().zip(samples) {
+        for ((mut conn, reader), samples) in conns.into_iter().zip(samples) {
+            reader.close().await;
             let tables: i64 = sqlx::query_scalar(
                 "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'public'",
             )
