@@ -114,20 +114,6 @@ impl Part {
     }
 }
 
-/// Joins the JSON objects that the queries of [`Part::Columns`] and [`Part::Rest`] return into
-/// the one object [`Part::Whole`] would have returned: their keys do not overlap.
-pub(crate) fn join_parts(columns: &str, rest: &str) -> String {
-    let columns = columns.trim_end();
-    let rest = rest.trim_start();
-    let head = columns.strip_suffix('}').unwrap_or(columns);
-    let tail = rest.strip_prefix('{').unwrap_or(rest);
-    let mut joined = String::with_capacity(head.len() + tail.len() + 2);
-    joined.push_str(head);
-    joined.push_str(", ");
-    joined.push_str(tail);
-    joined
-}
-
 /// The catalog query for a server of major `version` (`server_version_num`), reading the
 /// sections of `part`. `$1` is the OID of the bookkeeping table, or NULL when it does not exist.
 ///
@@ -267,7 +253,7 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
         (
             "collations",
             format!(
-                "SELECT format('%I.%I', n.nspname, co.collname) AS name, {owner} AS owner, \
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(co.collname) AS name, {owner} AS owner, \
                         {comment} AS comment, \
                         json_build_object( \
                           'provider', co.collprovider::text, \
@@ -286,7 +272,7 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
         (
             "types",
             format!(
-                "SELECT format('%I.%I', n.nspname, t.typname) AS name, t.typtype::text AS type, \
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(t.typname) AS name, t.typtype::text AS type, \
                         {owner} AS owner, {comment} AS comment, \
                         {acl} AS acl, \
                         (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) \
@@ -296,7 +282,7 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
                                   'subtype', format_type(r.rngsubtype, NULL), \
                                   'collation', CASE WHEN r.rngcollation <> 0 \
                                                     THEN r.rngcollation::regcollation::text END, \
-                                  'subtype_opclass', (SELECT format('%I.%I', cn.nspname, c.opcname) \
+                                  'subtype_opclass', (SELECT quote_ident(cn.nspname) || '.' || quote_ident(c.opcname) \
                                                         FROM pg_opclass c \
                                                         JOIN pg_namespace cn ON cn.oid = c.opcnamespace \
                                                        WHERE c.oid = r.rngsubopc), \
@@ -341,7 +327,7 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
             // The default is deparsed now (pg_get_expr) rather than read from typdefault, which
             // was deparsed with whatever search_path was in force when the domain was created.
             format!(
-                "SELECT format('%I.%I', n.nspname, t.typname) AS name, \
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(t.typname) AS name, \
                         {owner} AS owner, {comment} AS comment, \
                         {acl} AS acl, format_type(t.typbasetype, t.typtypmod) AS base, \
                         t.typnotnull AS not_null, pg_get_expr(t.typdefaultbin, 0) AS default, \
@@ -368,7 +354,7 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
             // Functions with an internal dependency were made by PostgreSQL along with another
             // object (the constructors of a range or multirange type) and come and go with it.
             format!(
-                "SELECT format('%I.%I', n.nspname, p.proname) AS name, \
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(p.proname) AS name, \
                         oidvectortypes(p.proargtypes) AS arguments, p.prokind::text AS kind, \
                         {owner} AS owner, {comment} AS comment, \
                         {acl} AS acl, \
@@ -415,14 +401,14 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
         (
             "sequences",
             format!(
-                "SELECT format('%I.%I', n.nspname, c.relname) AS name, {owner} AS owner, \
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name, {owner} AS owner, \
                         {comment} AS comment, {acl} AS acl, \
                         c.relpersistence::text AS persistence, \
                         format_type(s.seqtypid, NULL) AS type, s.seqstart AS start, \
                         s.seqincrement AS increment, s.seqmin AS min, s.seqmax AS max, \
                         s.seqcache AS cache, s.seqcycle AS cycle, \
                         (SELECT json_build_object( \
-                                  'column', format('%I.%I.%I', tn.nspname, t.relname, a.attname), \
+                                  'column', quote_ident(tn.nspname) || '.' || quote_ident(t.relname) || '.' || quote_ident(a.attname), \
                                   'table_oid', o.refobjid::int8, \
                                   'identity', o.deptype = 'i') \
                            FROM pg_class t \
@@ -449,7 +435,7 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
         (
             "relations",
             format!(
-                "SELECT c.oid::int8 AS oid, format('%I.%I', n.nspname, c.relname) AS name, c.relkind::text AS kind, \
+                "SELECT c.oid::int8 AS oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name, c.relkind::text AS kind, \
                         c.relpersistence::text AS persistence, {owner} AS owner, \
                         {comment} AS comment, {acl} AS acl, \
                         c.relrowsecurity AS row_security, \
@@ -467,7 +453,7 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
                         CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key, \
                         CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END \
                           AS partition_bound, \
-                        (SELECT json_agg(format('%I.%I', pn.nspname, p.relname) \
+                        (SELECT json_agg(quote_ident(pn.nspname) || '.' || quote_ident(p.relname) \
                                          || CASE WHEN i.inhdetachpending THEN '{DETACH_PENDING}' ELSE '' END \
                                          ORDER BY i.inhseqno) \
                            FROM pg_inherits i \
@@ -496,10 +482,10 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
             // Indexes that back a primary key, unique or exclusion constraint are part of that
             // constraint (pg_get_constraintdef shows their columns, options and tablespace).
             format!(
-                "SELECT format('%I.%I', n.nspname, i.relname) AS name, \
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(i.relname) AS name, \
                         x.indrelid::int8 AS table_oid, pg_get_indexdef(i.oid) AS definition, x.indisclustered AS clustered, \
                         CASE WHEN i.relispartition \
-                             THEN (SELECT format('%I.%I', pn.nspname, p.relname) FROM pg_inherits h \
+                             THEN (SELECT quote_ident(pn.nspname) || '.' || quote_ident(p.relname) FROM pg_inherits h \
                                      JOIN pg_class p ON p.oid = h.inhparent \
                                      JOIN pg_namespace pn ON pn.oid = p.relnamespace \
                                     WHERE h.inhrelid = i.oid) \
@@ -530,7 +516,7 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
             // the copies PostgreSQL makes of a foreign key for each partition of the referenced
             // table, which share the parent's name and table.
             format!(
-                "SELECT quote_ident(k.conname) AS name, format('%I.%I', n.nspname, c.relname) AS table, \
+                "SELECT quote_ident(k.conname) AS name, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS table, \
                     k.contype::text AS type, pg_get_constraintdef(k.oid) AS definition, \
                     k.conislocal AS local, k.coninhcount AS inherited, \
                     {comment} AS comment, \
@@ -550,7 +536,7 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
         (
             "triggers",
             format!(
-                "SELECT quote_ident(g.tgname) AS name, format('%I.%I', n.nspname, c.relname) AS table, \
+                "SELECT quote_ident(g.tgname) AS name, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS table, \
                     pg_get_triggerdef(g.oid, false) AS definition, g.tgenabled::text AS enabled, \
                     {comment} AS comment \
                FROM pg_trigger g \
@@ -563,7 +549,7 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
         (
             "rules",
             format!(
-                "SELECT quote_ident(r.rulename) AS name, format('%I.%I', n.nspname, c.relname) AS table, \
+                "SELECT quote_ident(r.rulename) AS name, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS table, \
                     pg_get_ruledef(r.oid, true) AS definition, r.ev_enabled::text AS enabled, \
                     {comment} AS comment \
                FROM pg_rewrite r \
@@ -576,7 +562,7 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
         (
             "policies",
             format!(
-                "SELECT quote_ident(p.polname) AS name, format('%I.%I', n.nspname, c.relname) AS table, \
+                "SELECT quote_ident(p.polname) AS name, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS table, \
                     p.polcmd::text AS command, p.polpermissive AS permissive, \
                     (SELECT json_agg(CASE WHEN r = 0 THEN 'PUBLIC' \
                                           ELSE quote_ident(pg_get_userbyid(r)) END) \
@@ -593,8 +579,8 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
         (
             "statistics",
             format!(
-                "SELECT format('%I.%I', n.nspname, s.stxname) AS name, {owner} AS owner, \
-                        format('%I.%I', tn.nspname, t.relname) AS table, \
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(s.stxname) AS name, {owner} AS owner, \
+                        quote_ident(tn.nspname) || '.' || quote_ident(t.relname) AS table, \
                         pg_get_statisticsobjdef(s.oid) AS definition, \
                         nullif(coalesce(s.stxstattarget, -1), -1) AS target, \
                         {comment} AS comment \
@@ -786,12 +772,12 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
             // Our own families, and PostgreSQL's own ones a migration added members to (ALTER
             // OPERATOR FAMILY ... ADD); only the members made after initdb are listed.
             format!(
-                "SELECT format('%I.%I', n.nspname, f.opfname) AS name, quote_ident(am.amname) AS method, \
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(f.opfname) AS name, quote_ident(am.amname) AS method, \
                         {owner} AS owner, {comment} AS comment, \
                         (SELECT json_agg(format('operator %s %s%s', o.amopstrategy, \
                                                 o.amopopr::regoperator, \
                                                 CASE WHEN o.amoppurpose = 's' THEN '' \
-                                                     ELSE ' for order by ' || (SELECT format('%I.%I', sn.nspname, sf.opfname) \
+                                                     ELSE ' for order by ' || (SELECT quote_ident(sn.nspname) || '.' || quote_ident(sf.opfname) \
                                                                                   FROM pg_opfamily sf \
                                                                                   JOIN pg_namespace sn ON sn.oid = sf.opfnamespace \
                                                                                  WHERE sf.oid = o.amopsortfamily) END)) \
@@ -826,9 +812,9 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
         (
             "operator_classes",
             format!(
-                "SELECT format('%I.%I', n.nspname, c.opcname) AS name, quote_ident(am.amname) AS method, \
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.opcname) AS name, quote_ident(am.amname) AS method, \
                         format_type(c.opcintype, NULL) AS type, c.opcdefault AS is_default, \
-                        (SELECT format('%I.%I', fn.nspname, f.opfname) FROM pg_opfamily f \
+                        (SELECT quote_ident(fn.nspname) || '.' || quote_ident(f.opfname) FROM pg_opfamily f \
                            JOIN pg_namespace fn ON fn.oid = f.opfnamespace \
                           WHERE f.oid = c.opcfamily) AS family, \
                         CASE WHEN c.opckeytype <> 0 THEN format_type(c.opckeytype, NULL) END AS storage, \
@@ -845,7 +831,7 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
         (
             "conversions",
             format!(
-                "SELECT format('%I.%I', n.nspname, c.conname) AS name, \
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.conname) AS name, \
                         pg_encoding_to_char(c.conforencoding) AS source, \
                         pg_encoding_to_char(c.contoencoding) AS target, \
                         c.conproc::regproc::text AS function, c.condefault AS is_default, \
@@ -860,7 +846,7 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
         (
             "text_search_parsers",
             format!(
-                "SELECT format('%I.%I', n.nspname, p.prsname) AS name, {comment} AS comment, \
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(p.prsname) AS name, {comment} AS comment, \
                         json_build_object('start', {start}, 'gettoken', {token}, 'end', {end}, \
                                           'headline', {headline}, 'lextypes', {lextypes}) AS attributes \
                    FROM pg_ts_parser p JOIN ns n ON n.oid = p.prsnamespace \
@@ -877,7 +863,7 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
         (
             "text_search_templates",
             format!(
-                "SELECT format('%I.%I', n.nspname, t.tmplname) AS name, {comment} AS comment, \
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(t.tmplname) AS name, {comment} AS comment, \
                         json_build_object('init', {init}, 'lexize', {lexize}) AS attributes \
                    FROM pg_ts_template t JOIN ns n ON n.oid = t.tmplnamespace \
                   WHERE {member}",
@@ -890,8 +876,8 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
         (
             "text_search_dictionaries",
             format!(
-                "SELECT format('%I.%I', n.nspname, d.dictname) AS name, \
-                        (SELECT format('%I.%I', tn.nspname, t.tmplname) FROM pg_ts_template t \
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(d.dictname) AS name, \
+                        (SELECT quote_ident(tn.nspname) || '.' || quote_ident(t.tmplname) FROM pg_ts_template t \
                            JOIN pg_namespace tn ON tn.oid = t.tmplnamespace \
                           WHERE t.oid = d.dicttemplate) AS template, \
                         d.dictinitoption AS options, {owner} AS owner, {comment} AS comment \
@@ -905,14 +891,14 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
         (
             "text_search_configurations",
             format!(
-                "SELECT format('%I.%I', n.nspname, c.cfgname) AS name, \
-                        (SELECT format('%I.%I', pn.nspname, p.prsname) FROM pg_ts_parser p \
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.cfgname) AS name, \
+                        (SELECT quote_ident(pn.nspname) || '.' || quote_ident(p.prsname) FROM pg_ts_parser p \
                            JOIN pg_namespace pn ON pn.oid = p.prsnamespace \
                           WHERE p.oid = c.cfgparser) AS parser, \
                         {owner} AS owner, {comment} AS comment, \
                         (SELECT json_agg(mapping.line) FROM ( \
                            SELECT format('%s: %s', t.alias, \
-                                         string_agg(format('%I.%I', dn.nspname, d.dictname), ', ' \
+                                         string_agg(quote_ident(dn.nspname) || '.' || quote_ident(d.dictname), ', ' \
                                                     ORDER BY m.mapseqno)) AS line \
                              FROM pg_ts_config_map m \
                              JOIN ts_token_type(c.cfgparser) t ON t.tokid = m.maptokentype \
@@ -948,7 +934,7 @@ pub(crate) fn catalog_query(shape: QueryShape, part: Part) -> String {
                                         CASE WHEN p.pubdelete THEN 'delete' END, \
                                         CASE WHEN p.pubtruncate THEN 'truncate' END) AS operations, \
                         p.pubviaroot AS via_root, {published_generated} AS generated_columns, \
-                        (SELECT json_agg(format('%I.%I', tn.nspname, t.relname) \
+                        (SELECT json_agg(quote_ident(tn.nspname) || '.' || quote_ident(t.relname) \
                                          || coalesce(' (' || {published_columns} || ')', '') \
                                          || coalesce(' WHERE (' || {published_filter} || ')', '')) \
                            FROM pg_publication_rel pr \
@@ -1195,7 +1181,10 @@ where
 /// Attributes of the rarer object kinds, rendered as sorted `key: value` lines.
 pub(crate) type Attributes = BTreeMap<String, serde_json::Value>;
 
-#[derive(Debug, Deserialize)]
+/// The catalog document. A section left out is empty: [`Part::Columns`] and [`Part::Rest`] each
+/// read some of them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct Catalog {
     pub roles: Vec<RoleRow>,
     pub schemas: Vec<SchemaRow>,

@@ -182,7 +182,12 @@ impl SnapshotReader {
             query_catalog(second, shape, catalog::Part::Rest, bookkeeping),
         )
         .await?;
-        decode(&catalog::join_parts(&columns, &rest))
+        // The relations come with the columns and go into the snapshot first: the rest names
+        // tables by OID.
+        let mut builder = model::Builder::default();
+        builder.add(parse(&columns)?);
+        builder.add(parse(&rest)?);
+        Ok(builder.finish())
     }
 
     /// Closes the reader's connections.
@@ -219,8 +224,10 @@ async fn query_catalog(
         .map_err(|source| SnapshotError::database(CaptureStep::QueryCatalog, source))
 }
 
+fn parse(json: &str) -> Result<catalog::Catalog, SnapshotError> {
+    serde_json::from_str(json).map_err(|source| SnapshotError::Decode { source })
+}
+
 fn decode(json: &str) -> Result<Snapshot, SnapshotError> {
-    let catalog: catalog::Catalog =
-        serde_json::from_str(json).map_err(|source| SnapshotError::Decode { source })?;
-    Ok(model::build(catalog))
+    Ok(model::build(parse(json)?))
 }

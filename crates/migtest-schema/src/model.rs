@@ -341,7 +341,32 @@ pub(crate) const MEMBER_BLOCKS: [&str; 2] = ["columns:", "attributes:"];
 
 /// Turns the decoded catalog into the canonical model.
 pub(crate) fn build(catalog: Catalog) -> Snapshot {
-    let mut objects = Objects::default();
+    let mut builder = Builder::default();
+    builder.add(catalog);
+    builder.finish()
+}
+
+/// A snapshot under construction, from one or more catalog documents whose sections do not
+/// overlap. Indexes, sequences and the objects on a table name their table by OID: the
+/// relations must be added before them, or along with them.
+#[derive(Default)]
+pub(crate) struct Builder {
+    objects: Objects,
+    by_oid: HashMap<u32, ObjectKey>,
+}
+
+impl Builder {
+    pub(crate) fn finish(self) -> Snapshot {
+        Snapshot::from_entries(self.objects.entries)
+    }
+
+    pub(crate) fn add(&mut self, catalog: Catalog) {
+        let Builder { objects, by_oid } = self;
+        add(objects, by_oid, catalog);
+    }
+}
+
+fn add(objects: &mut Objects, by_oid: &mut HashMap<u32, ObjectKey>, catalog: Catalog) {
     let Catalog {
         roles,
         schemas,
@@ -513,13 +538,10 @@ pub(crate) fn build(catalog: Catalog) -> Snapshot {
         objects.add_in_schema(ObjectKind::TextSearchConfiguration, name, text);
     }
     // Indexes and sequences name their table by OID, which is cheaper to send than a name.
-    let by_oid: HashMap<u32, ObjectKey> = relations
-        .iter()
-        .map(|row| {
-            let kind = relation_kind(&row.kind);
-            (row.oid, ObjectKey::new(kind, row.name.clone()))
-        })
-        .collect();
+    by_oid.extend(relations.iter().map(|row| {
+        let kind = relation_kind(&row.kind);
+        (row.oid, ObjectKey::new(kind, row.name.clone()))
+    }));
     let kind_by_name: HashMap<&str, ObjectKind> = by_oid
         .values()
         .map(|key| (key.name.as_str(), key.kind))
@@ -603,8 +625,6 @@ pub(crate) fn build(catalog: Catalog) -> Snapshot {
         let (name, text) = subscription(row);
         objects.add(ObjectKind::Subscription, name, text, Vec::new());
     }
-
-    Snapshot::from_entries(objects.entries)
 }
 
 /// The entries of a snapshot under construction.
@@ -627,7 +647,7 @@ impl Objects {
     }
 }
 
-/// The schema of a schema-qualified name as the catalog query writes it (`format('%I.%I')`): the
+/// The schema of a schema-qualified name as the catalog query writes it (`quote_ident(schema) || '.' || quote_ident(name)`): the
 /// first identifier, double-quoted when it needs to be.
 fn schema_of(name: &str) -> Vec<ObjectKey> {
     let end = if name.starts_with('"') {
