@@ -86,11 +86,7 @@ pub async fn capture(
         return Err(SnapshotError::UnsupportedServer { version });
     }
 
-    let (names, pinned) = pinned_settings();
-    sqlx::query(catalog::SET_SETTINGS)
-        .bind(&names)
-        .bind(&pinned)
-        .execute(&mut *conn)
+    set_settings(conn, &pinned_values())
         .await
         .map_err(|source| SnapshotError::database(CaptureStep::PinSettings, source))?;
 
@@ -101,11 +97,7 @@ pub async fn capture(
         read_conninfo,
     };
     let queried = query_catalog(conn, shape, catalog::Part::Whole, bookkeeping).await;
-    let restored = sqlx::query(catalog::SET_SETTINGS)
-        .bind(&names)
-        .bind(&saved)
-        .execute(&mut *conn)
-        .await;
+    let restored = set_settings(conn, &saved).await;
     // A failed catalog query inside a transaction also fails the restore; the first error is the
     // one worth reporting.
     let json = queried?;
@@ -145,12 +137,9 @@ impl SnapshotReader {
         if version < catalog::OLDEST_SUPPORTED {
             return Err(SnapshotError::UnsupportedServer { version });
         }
-        let (names, pinned) = pinned_settings();
+        let pinned = pinned_values();
         for conn in [&mut first, &mut second] {
-            sqlx::query(catalog::SET_SETTINGS)
-                .bind(&names)
-                .bind(&pinned)
-                .execute(&mut *conn)
+            set_settings(conn, &pinned)
                 .await
                 .map_err(|source| SnapshotError::database(CaptureStep::PinSettings, source))?;
         }
@@ -204,9 +193,27 @@ async fn open_reader(connect: &PgConnectOptions) -> Result<PgConnection, Snapsho
         .map_err(|source| SnapshotError::database(CaptureStep::Connect, source))
 }
 
-/// The names and values of [`catalog::PINNED_SETTINGS`], as [`catalog::SET_SETTINGS`] takes them.
-fn pinned_settings() -> (Vec<&'static str>, Vec<&'static str>) {
-    catalog::PINNED_SETTINGS.iter().copied().unzip()
+/// The values [`catalog::PINNED_SETTINGS`] pins, in its order.
+fn pinned_values() -> Vec<String> {
+    catalog::PINNED_SETTINGS
+        .iter()
+        .map(|(_, value)| (*value).to_owned())
+        .collect()
+}
+
+/// Sets the settings [`catalog::PINNED_SETTINGS`] names to `values`, in its order, for the
+/// session.
+async fn set_settings(conn: &mut PgConnection, values: &[String]) -> Result<(), sqlx::Error> {
+    let names: Vec<&str> = catalog::PINNED_SETTINGS
+        .iter()
+        .map(|(name, _)| *name)
+        .collect();
+    sqlx::query(catalog::SET_SETTINGS)
+        .bind(&names)
+        .bind(values)
+        .execute(conn)
+        .await
+        .map(drop)
 }
 
 /// Runs the catalog query for `part`. The text only depends on the major, the session's

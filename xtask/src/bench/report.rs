@@ -205,28 +205,22 @@ impl Results {
                 |v| format!("{v:.1}×"),
             ));
         }
-        let snapshot = self
-            .snapshot_by_size
-            .iter()
-            .find(|s| s.tables == SNAPSHOT_TABLES)
-            .map(|s| s.capture.median);
-        targets.push(at_most(
-            format!("snapshot at {SNAPSHOT_TABLES} tables"),
-            SNAPSHOT_LIMIT_MS,
-            snapshot,
-            |v| format!("{v:.1} ms"),
-        ));
-        let large = self
-            .snapshot_by_size
-            .iter()
-            .find(|s| s.tables == LARGE_SNAPSHOT_TABLES)
-            .map(|s| s.capture.median);
-        targets.push(at_most(
-            format!("snapshot at {LARGE_SNAPSHOT_TABLES} tables"),
-            LARGE_SNAPSHOT_LIMIT_MS,
-            large,
-            |v| format!("{v:.1} ms"),
-        ));
+        for (tables, limit) in [
+            (SNAPSHOT_TABLES, SNAPSHOT_LIMIT_MS),
+            (LARGE_SNAPSHOT_TABLES, LARGE_SNAPSHOT_LIMIT_MS),
+        ] {
+            let snapshot = self
+                .snapshot_by_size
+                .iter()
+                .find(|s| s.tables == tables)
+                .map(|s| s.capture.median);
+            targets.push(at_most(
+                format!("snapshot at {tables} tables"),
+                limit,
+                snapshot,
+                |v| format!("{v:.1} ms"),
+            ));
+        }
         // Below 100 migrations the schema is too small for the ratio to say more than the noise.
         let churn = self
             .snapshot_by_history
