@@ -2,10 +2,11 @@
 //!
 //! Everything is read in one statement that returns one JSON document, so a snapshot costs a single
 //! round trip however many objects there are; or in two statements, each reading half of the
-//! document's sections, which two connections send at once (see [`Part`]). The query leaves out what is not schema (OIDs,
-//! statistics, sequence values) and what is not ours (system schemas, extension members, the
-//! bookkeeping table); ordering that carries meaning (columns, enum labels, inheritance parents) is
-//! done here, every other ordering is done in Rust so that it does not depend on a collation.
+//! document's sections, which two connections send at once (see [`Part`]). The query leaves out
+//! what is not schema (OIDs, statistics, sequence values) and what is not ours (system schemas,
+//! extension members, the bookkeeping table); ordering that carries meaning (columns, enum labels,
+//! inheritance parents) is done here, every other ordering is done in Rust so that it does not
+//! depend on a collation.
 
 use std::collections::BTreeMap;
 

@@ -96,7 +96,8 @@ pub async fn capture(
         version,
         read_conninfo,
     };
-    let queried = query_catalog(conn, shape, catalog::Part::Whole, bookkeeping).await;
+    let query = catalog::catalog_query(shape, catalog::Part::Whole);
+    let queried = query_catalog(conn, &query, bookkeeping).await;
     let restored = set_settings(conn, &saved).await;
     // A failed catalog query inside a transaction also fails the restore; the first error is the
     // one worth reporting.
@@ -118,7 +119,8 @@ pub async fn capture(
 #[derive(Debug)]
 pub struct SnapshotReader {
     options: SnapshotOptions,
-    shape: catalog::QueryShape,
+    /// The two halves' texts, fixed by the server's major and privileges once connected.
+    queries: [String; 2],
     connections: [PgConnection; 2],
 }
 
@@ -143,12 +145,16 @@ impl SnapshotReader {
                 .await
                 .map_err(|source| SnapshotError::database(CaptureStep::PinSettings, source))?;
         }
+        let shape = catalog::QueryShape {
+            version,
+            read_conninfo,
+        };
         Ok(Self {
             options,
-            shape: catalog::QueryShape {
-                version,
-                read_conninfo,
-            },
+            queries: [
+                catalog::catalog_query(shape, catalog::Part::Columns),
+                catalog::catalog_query(shape, catalog::Part::Rest),
+            ],
             connections: [first, second],
         })
     }
@@ -164,11 +170,11 @@ impl SnapshotReader {
         if session_only {
             return capture(session, &self.options).await;
         }
-        let shape = self.shape;
         let [first, second] = &mut self.connections;
+        let [columns, rest] = &self.queries;
         let (columns, rest) = try_join(
-            query_catalog(first, shape, catalog::Part::Columns, bookkeeping),
-            query_catalog(second, shape, catalog::Part::Rest, bookkeeping),
+            query_catalog(first, columns, bookkeeping),
+            query_catalog(second, rest, bookkeeping),
         )
         .await?;
         // The relations come with the columns and go into the snapshot first: the rest names
@@ -216,15 +222,14 @@ async fn set_settings(conn: &mut PgConnection, values: &[String]) -> Result<(), 
         .map(drop)
 }
 
-/// Runs the catalog query for `part`. The text only depends on the major, the session's
-/// privileges and the part, so sqlx's statement cache keeps it prepared.
+/// Runs a catalog query. Its text only depends on the major, the session's privileges and the
+/// part it reads, so sqlx's statement cache keeps it prepared.
 async fn query_catalog(
     conn: &mut PgConnection,
-    shape: catalog::QueryShape,
-    part: catalog::Part,
+    query: &str,
     bookkeeping: Option<Oid>,
 ) -> Result<String, SnapshotError> {
-    sqlx::query_scalar::<_, String>(AssertSqlSafe(catalog::catalog_query(shape, part)))
+    sqlx::query_scalar::<_, String>(AssertSqlSafe(query))
         .bind(bookkeeping)
         .fetch_one(conn)
         .await

@@ -362,268 +362,264 @@ impl Builder {
 
     pub(crate) fn add(&mut self, catalog: Catalog) {
         let Builder { objects, by_oid } = self;
-        add(objects, by_oid, catalog);
-    }
-}
+        let Catalog {
+            roles,
+            schemas,
+            extensions,
+            collations,
+            types,
+            domains,
+            functions,
+            sequences,
+            relations,
+            indexes,
+            constraints,
+            triggers,
+            rules,
+            policies,
+            statistics: statistics_rows,
+            event_triggers,
+            default_privileges: default_privileges_rows,
+            foreign_data_wrappers,
+            foreign_servers,
+            database: databases,
+            tablespaces,
+            parameter_acls,
+            languages,
+            access_methods,
+            casts,
+            transforms,
+            operators,
+            operator_families,
+            operator_classes,
+            conversions,
+            text_search_parsers,
+            text_search_templates,
+            text_search_dictionaries,
+            text_search_configurations,
+            user_mappings,
+            publications,
+            subscriptions,
+            extension_privileges,
+        } = catalog;
 
-fn add(objects: &mut Objects, by_oid: &mut HashMap<u32, ObjectKey>, catalog: Catalog) {
-    let Catalog {
-        roles,
-        schemas,
-        extensions,
-        collations,
-        types,
-        domains,
-        functions,
-        sequences,
-        relations,
-        indexes,
-        constraints,
-        triggers,
-        rules,
-        policies,
-        statistics: statistics_rows,
-        event_triggers,
-        default_privileges: default_privileges_rows,
-        foreign_data_wrappers,
-        foreign_servers,
-        database: databases,
-        tablespaces,
-        parameter_acls,
-        languages,
-        access_methods,
-        casts,
-        transforms,
-        operators,
-        operator_families,
-        operator_classes,
-        conversions,
-        text_search_parsers,
-        text_search_templates,
-        text_search_dictionaries,
-        text_search_configurations,
-        user_mappings,
-        publications,
-        subscriptions,
-        extension_privileges,
-    } = catalog;
-
-    for row in roles {
-        let (name, text) = role(row);
-        objects.add(ObjectKind::Role, name, text, Vec::new());
-    }
-    for row in tablespaces {
-        let (name, text) = tablespace(row);
-        objects.add(ObjectKind::Tablespace, name, text, Vec::new());
-    }
-    for row in databases {
-        let (name, text) = database(row);
-        objects.add(ObjectKind::Database, name, text, Vec::new());
-    }
-    for row in parameter_acls {
-        let mut text = Text::default();
-        text.privileges(row.acl);
-        objects.add(ObjectKind::Parameter, row.name, text, Vec::new());
-    }
-    for row in schemas {
-        let (name, text) = schema(row);
-        objects.add(ObjectKind::Schema, name, text, Vec::new());
-    }
-    let mut member_privileges: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for row in extension_privileges {
-        let privileges = if row.acl.is_empty() {
-            "none".to_owned()
-        } else {
-            acl::render(&row.acl).join("; ")
-        };
-        member_privileges
-            .entry(row.extension)
-            .or_default()
-            .push(format!("{}: {privileges}", row.object));
-    }
-    for row in extensions {
-        let in_schema = vec![ObjectKey::new(ObjectKind::Schema, row.schema.clone())];
-        let members = member_privileges.remove(&row.name).unwrap_or_default();
-        let (name, text) = extension(row, members);
-        objects.add(ObjectKind::Extension, name, text, in_schema);
-    }
-    for row in languages {
-        let (name, text) = language(row);
-        objects.add(ObjectKind::Language, name, text, Vec::new());
-    }
-    for row in access_methods {
-        let (name, text) = access_method(row);
-        objects.add(ObjectKind::AccessMethod, name, text, Vec::new());
-    }
-    for row in foreign_data_wrappers {
-        let (name, text) = foreign_data_wrapper(row);
-        objects.add(ObjectKind::ForeignDataWrapper, name, text, Vec::new());
-    }
-    for row in foreign_servers {
-        let wrapper = vec![ObjectKey::new(
-            ObjectKind::ForeignDataWrapper,
-            row.wrapper.clone(),
-        )];
-        let (name, text) = foreign_server(row);
-        objects.add(ObjectKind::ForeignServer, name, text, wrapper);
-    }
-    for row in user_mappings {
-        let server = vec![ObjectKey::new(
-            ObjectKind::ForeignServer,
-            row.server.clone(),
-        )];
-        let (name, text) = user_mapping(row);
-        objects.add(ObjectKind::UserMapping, name, text, server);
-    }
-    for row in collations {
-        let (name, text) = collation(row);
-        objects.add_in_schema(ObjectKind::Collation, name, text);
-    }
-    for row in conversions {
-        let (name, text) = conversion(row);
-        objects.add_in_schema(ObjectKind::Conversion, name, text);
-    }
-    for row in types {
-        let (name, text) = user_type(row);
-        objects.add_in_schema(ObjectKind::Type, name, text);
-    }
-    for row in domains {
-        let (name, text) = domain(row);
-        objects.add_in_schema(ObjectKind::Domain, name, text);
-    }
-    for row in functions {
-        let (kind, name, text) = function(row);
-        objects.add_in_schema(kind, name, text);
-    }
-    for row in operators {
-        let (name, text) = operator(row);
-        objects.add_in_schema(ObjectKind::Operator, name, text);
-    }
-    for row in operator_families {
-        let (name, text) = operator_family(row);
-        objects.add_in_schema(ObjectKind::OperatorFamily, name, text);
-    }
-    for row in operator_classes {
-        let family = ObjectKey::new(
-            ObjectKind::OperatorFamily,
-            format!("{} using {}", row.family, row.method),
-        );
-        let (name, text) = operator_class(row);
-        let mut parents = schema_of(&name);
-        parents.push(family);
-        objects.add(ObjectKind::OperatorClass, name, text, parents);
-    }
-    for row in casts {
-        let (name, text) = cast(row);
-        objects.add(ObjectKind::Cast, name, text, Vec::new());
-    }
-    for row in transforms {
-        let (name, text) = transform(row);
-        objects.add(ObjectKind::Transform, name, text, Vec::new());
-    }
-    for row in text_search_parsers {
-        let (name, text) = text_search_object(row);
-        objects.add_in_schema(ObjectKind::TextSearchParser, name, text);
-    }
-    for row in text_search_templates {
-        let (name, text) = text_search_object(row);
-        objects.add_in_schema(ObjectKind::TextSearchTemplate, name, text);
-    }
-    for row in text_search_dictionaries {
-        let (name, text) = text_search_dictionary(row);
-        objects.add_in_schema(ObjectKind::TextSearchDictionary, name, text);
-    }
-    for row in text_search_configurations {
-        let (name, text) = text_search_configuration(row);
-        objects.add_in_schema(ObjectKind::TextSearchConfiguration, name, text);
-    }
-    // Indexes and sequences name their table by OID, which is cheaper to send than a name.
-    by_oid.extend(relations.iter().map(|row| {
-        let kind = relation_kind(&row.kind);
-        (row.oid, ObjectKey::new(kind, row.name.clone()))
-    }));
-    let kind_by_name: HashMap<&str, ObjectKind> = by_oid
-        .values()
-        .map(|key| (key.name.as_str(), key.kind))
-        .collect();
-    let on_table = |table: &str| {
-        let kind = kind_by_name
-            .get(table)
-            .copied()
-            .unwrap_or(ObjectKind::Table);
-        let mut parents = vec![ObjectKey::new(kind, table)];
-        parents.extend(schema_of(table));
-        parents
-    };
-    for row in sequences {
-        let owner_table = row
-            .owned_by
-            .as_ref()
-            .and_then(|owned_by| by_oid.get(&owned_by.table_oid).cloned());
-        let (name, text) = sequence(row);
-        let mut parents: Vec<ObjectKey> = owner_table.into_iter().collect();
-        parents.extend(schema_of(&name));
-        objects.add(ObjectKind::Sequence, name, text, parents);
-    }
-    for row in indexes {
-        let table = by_oid.get(&row.table_oid).cloned();
-        let (name, text) = index(row);
-        let mut parents: Vec<ObjectKey> = table.into_iter().collect();
-        parents.extend(schema_of(&name));
-        objects.add(ObjectKind::Index, name, text, parents);
-    }
-    for row in constraints {
-        let parents = on_table(&row.table);
-        let (name, text) = constraint(row);
-        objects.add(ObjectKind::Constraint, name, text, parents);
-    }
-    for row in triggers {
-        let parents = on_table(&row.table);
-        let (name, text) = trigger(row);
-        objects.add(ObjectKind::Trigger, name, text, parents);
-    }
-    for row in rules {
-        let parents = on_table(&row.table);
-        let (name, text) = rule(row);
-        objects.add(ObjectKind::Rule, name, text, parents);
-    }
-    for row in policies {
-        let parents = on_table(&row.table);
-        let (name, text) = policy(row);
-        objects.add(ObjectKind::Policy, name, text, parents);
-    }
-    for row in statistics_rows {
-        let mut parents = on_table(&row.table);
-        parents.truncate(1);
-        let (name, text) = statistics(row);
-        parents.extend(schema_of(&name));
-        objects.add(ObjectKind::Statistics, name, text, parents);
-    }
-    for row in relations {
-        let (kind, name, text, mut parents) = relation(row);
-        parents.extend(schema_of(&name));
-        objects.add(kind, name, text, parents);
-    }
-    for row in event_triggers {
-        let (name, text) = event_trigger(row);
-        objects.add(ObjectKind::EventTrigger, name, text, Vec::new());
-    }
-    for row in default_privileges_rows {
-        let parents: Vec<ObjectKey> = row
-            .schema
-            .iter()
-            .map(|schema| ObjectKey::new(ObjectKind::Schema, schema.clone()))
+        for row in roles {
+            let (name, text) = role(row);
+            objects.add(ObjectKind::Role, name, text, Vec::new());
+        }
+        for row in tablespaces {
+            let (name, text) = tablespace(row);
+            objects.add(ObjectKind::Tablespace, name, text, Vec::new());
+        }
+        for row in databases {
+            let (name, text) = database(row);
+            objects.add(ObjectKind::Database, name, text, Vec::new());
+        }
+        for row in parameter_acls {
+            let mut text = Text::default();
+            text.privileges(row.acl);
+            objects.add(ObjectKind::Parameter, row.name, text, Vec::new());
+        }
+        for row in schemas {
+            let (name, text) = schema(row);
+            objects.add(ObjectKind::Schema, name, text, Vec::new());
+        }
+        let mut member_privileges: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for row in extension_privileges {
+            let privileges = if row.acl.is_empty() {
+                "none".to_owned()
+            } else {
+                acl::render(&row.acl).join("; ")
+            };
+            member_privileges
+                .entry(row.extension)
+                .or_default()
+                .push(format!("{}: {privileges}", row.object));
+        }
+        for row in extensions {
+            let in_schema = vec![ObjectKey::new(ObjectKind::Schema, row.schema.clone())];
+            let members = member_privileges.remove(&row.name).unwrap_or_default();
+            let (name, text) = extension(row, members);
+            objects.add(ObjectKind::Extension, name, text, in_schema);
+        }
+        for row in languages {
+            let (name, text) = language(row);
+            objects.add(ObjectKind::Language, name, text, Vec::new());
+        }
+        for row in access_methods {
+            let (name, text) = access_method(row);
+            objects.add(ObjectKind::AccessMethod, name, text, Vec::new());
+        }
+        for row in foreign_data_wrappers {
+            let (name, text) = foreign_data_wrapper(row);
+            objects.add(ObjectKind::ForeignDataWrapper, name, text, Vec::new());
+        }
+        for row in foreign_servers {
+            let wrapper = vec![ObjectKey::new(
+                ObjectKind::ForeignDataWrapper,
+                row.wrapper.clone(),
+            )];
+            let (name, text) = foreign_server(row);
+            objects.add(ObjectKind::ForeignServer, name, text, wrapper);
+        }
+        for row in user_mappings {
+            let server = vec![ObjectKey::new(
+                ObjectKind::ForeignServer,
+                row.server.clone(),
+            )];
+            let (name, text) = user_mapping(row);
+            objects.add(ObjectKind::UserMapping, name, text, server);
+        }
+        for row in collations {
+            let (name, text) = collation(row);
+            objects.add_in_schema(ObjectKind::Collation, name, text);
+        }
+        for row in conversions {
+            let (name, text) = conversion(row);
+            objects.add_in_schema(ObjectKind::Conversion, name, text);
+        }
+        for row in types {
+            let (name, text) = user_type(row);
+            objects.add_in_schema(ObjectKind::Type, name, text);
+        }
+        for row in domains {
+            let (name, text) = domain(row);
+            objects.add_in_schema(ObjectKind::Domain, name, text);
+        }
+        for row in functions {
+            let (kind, name, text) = function(row);
+            objects.add_in_schema(kind, name, text);
+        }
+        for row in operators {
+            let (name, text) = operator(row);
+            objects.add_in_schema(ObjectKind::Operator, name, text);
+        }
+        for row in operator_families {
+            let (name, text) = operator_family(row);
+            objects.add_in_schema(ObjectKind::OperatorFamily, name, text);
+        }
+        for row in operator_classes {
+            let family = ObjectKey::new(
+                ObjectKind::OperatorFamily,
+                format!("{} using {}", row.family, row.method),
+            );
+            let (name, text) = operator_class(row);
+            let mut parents = schema_of(&name);
+            parents.push(family);
+            objects.add(ObjectKind::OperatorClass, name, text, parents);
+        }
+        for row in casts {
+            let (name, text) = cast(row);
+            objects.add(ObjectKind::Cast, name, text, Vec::new());
+        }
+        for row in transforms {
+            let (name, text) = transform(row);
+            objects.add(ObjectKind::Transform, name, text, Vec::new());
+        }
+        for row in text_search_parsers {
+            let (name, text) = text_search_object(row);
+            objects.add_in_schema(ObjectKind::TextSearchParser, name, text);
+        }
+        for row in text_search_templates {
+            let (name, text) = text_search_object(row);
+            objects.add_in_schema(ObjectKind::TextSearchTemplate, name, text);
+        }
+        for row in text_search_dictionaries {
+            let (name, text) = text_search_dictionary(row);
+            objects.add_in_schema(ObjectKind::TextSearchDictionary, name, text);
+        }
+        for row in text_search_configurations {
+            let (name, text) = text_search_configuration(row);
+            objects.add_in_schema(ObjectKind::TextSearchConfiguration, name, text);
+        }
+        // Indexes and sequences name their table by OID, which is cheaper to send than a name.
+        by_oid.extend(relations.iter().map(|row| {
+            let kind = relation_kind(&row.kind);
+            (row.oid, ObjectKey::new(kind, row.name.clone()))
+        }));
+        let kind_by_name: HashMap<&str, ObjectKind> = by_oid
+            .values()
+            .map(|key| (key.name.as_str(), key.kind))
             .collect();
-        let (name, text) = default_privileges(row);
-        objects.add(ObjectKind::DefaultPrivileges, name, text, parents);
-    }
-    for row in publications {
-        let (name, text) = publication(row);
-        objects.add(ObjectKind::Publication, name, text, Vec::new());
-    }
-    for row in subscriptions {
-        let (name, text) = subscription(row);
-        objects.add(ObjectKind::Subscription, name, text, Vec::new());
+        let on_table = |table: &str| {
+            let kind = kind_by_name
+                .get(table)
+                .copied()
+                .unwrap_or(ObjectKind::Table);
+            let mut parents = vec![ObjectKey::new(kind, table)];
+            parents.extend(schema_of(table));
+            parents
+        };
+        for row in sequences {
+            let owner_table = row
+                .owned_by
+                .as_ref()
+                .and_then(|owned_by| by_oid.get(&owned_by.table_oid).cloned());
+            let (name, text) = sequence(row);
+            let mut parents: Vec<ObjectKey> = owner_table.into_iter().collect();
+            parents.extend(schema_of(&name));
+            objects.add(ObjectKind::Sequence, name, text, parents);
+        }
+        for row in indexes {
+            let table = by_oid.get(&row.table_oid).cloned();
+            let (name, text) = index(row);
+            let mut parents: Vec<ObjectKey> = table.into_iter().collect();
+            parents.extend(schema_of(&name));
+            objects.add(ObjectKind::Index, name, text, parents);
+        }
+        for row in constraints {
+            let parents = on_table(&row.table);
+            let (name, text) = constraint(row);
+            objects.add(ObjectKind::Constraint, name, text, parents);
+        }
+        for row in triggers {
+            let parents = on_table(&row.table);
+            let (name, text) = trigger(row);
+            objects.add(ObjectKind::Trigger, name, text, parents);
+        }
+        for row in rules {
+            let parents = on_table(&row.table);
+            let (name, text) = rule(row);
+            objects.add(ObjectKind::Rule, name, text, parents);
+        }
+        for row in policies {
+            let parents = on_table(&row.table);
+            let (name, text) = policy(row);
+            objects.add(ObjectKind::Policy, name, text, parents);
+        }
+        for row in statistics_rows {
+            let mut parents = on_table(&row.table);
+            parents.truncate(1);
+            let (name, text) = statistics(row);
+            parents.extend(schema_of(&name));
+            objects.add(ObjectKind::Statistics, name, text, parents);
+        }
+        for row in relations {
+            let (kind, name, text, mut parents) = relation(row);
+            parents.extend(schema_of(&name));
+            objects.add(kind, name, text, parents);
+        }
+        for row in event_triggers {
+            let (name, text) = event_trigger(row);
+            objects.add(ObjectKind::EventTrigger, name, text, Vec::new());
+        }
+        for row in default_privileges_rows {
+            let parents: Vec<ObjectKey> = row
+                .schema
+                .iter()
+                .map(|schema| ObjectKey::new(ObjectKind::Schema, schema.clone()))
+                .collect();
+            let (name, text) = default_privileges(row);
+            objects.add(ObjectKind::DefaultPrivileges, name, text, parents);
+        }
+        for row in publications {
+            let (name, text) = publication(row);
+            objects.add(ObjectKind::Publication, name, text, Vec::new());
+        }
+        for row in subscriptions {
+            let (name, text) = subscription(row);
+            objects.add(ObjectKind::Subscription, name, text, Vec::new());
+        }
     }
 }
 
