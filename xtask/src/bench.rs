@@ -2,6 +2,7 @@
 //! against the pg_dump loop a team would write by hand. Generates the histories, runs the
 //! measurements, and writes `target/bench/results.json` and `docs/benchmarks.md`.
 
+mod child;
 mod generate;
 mod measure;
 mod report;
@@ -83,9 +84,17 @@ impl Bench {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()?;
-        let mut results = runtime.block_on(measure_in_process(sh, &plan, &histories))?;
-        results.memory = measure_memory(sh, &plan, &histories)?;
-        results.matrix = measure_matrix(sh, &plan, root)?;
+        // On SIGINT or SIGTERM the measurements are dropped where they stand: the servers they
+        // started stop and their files go, and a `migrate-test` child gets the signal passed on
+        // and is waited for.
+        let measured = runtime.block_on(async {
+            tokio::select! {
+                results = measure_all(sh, &plan, &histories, root) => Some(results),
+                () = migtest_cli::interrupted() => None,
+            }
+        });
+        drop(runtime);
+        let mut results = measured.ok_or(Interrupted)??;
         results.commit = git(sh, &["rev-parse", "--short=12", "HEAD"]);
         results.dirty = git(sh, &["status", "--porcelain", "--untracked-files=no"])
             .is_some_and(|s| !s.is_empty());
@@ -139,6 +148,30 @@ impl Bench {
             binaries,
         })
     }
+}
+
+/// The bench was stopped by SIGINT or SIGTERM before it finished; it wrote no results.
+#[derive(Debug)]
+pub struct Interrupted;
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted: the benchmark's servers were stopped and their files removed")
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+async fn measure_all(
+    sh: &Shell,
+    plan: &Plan,
+    histories: &[(u32, PathBuf, migtest_migrations::MigrationSet)],
+    root: &Path,
+) -> anyhow::Result<Results> {
+    let mut results = measure_in_process(sh, plan, histories).await?;
+    results.memory = measure_memory(sh, plan, histories).await?;
+    results.matrix = measure_matrix(sh, plan, root).await?;
+    Ok(results)
 }
 
 /// A debug build's numbers say little about the tool: build and run this command in release.
@@ -387,7 +420,11 @@ async fn ready_by_backend(plan: &Plan) -> anyhow::Result<Vec<ReadyResult>> {
 /// Wall time of `cargo xtask migrate-test --ladder` on this workspace's migrations as its own
 /// process: one major, then every major of the machine in one invocation. `None` when the
 /// machine has a single major.
-fn measure_matrix(sh: &Shell, plan: &Plan, root: &Path) -> anyhow::Result<Option<MatrixResult>> {
+async fn measure_matrix(
+    sh: &Shell,
+    plan: &Plan,
+    root: &Path,
+) -> anyhow::Result<Option<MatrixResult>> {
     let majors = pg::available_majors();
     if majors.len() < 2 {
         eprintln!("bench: one PostgreSQL major on this machine; no matrix to measure");
@@ -401,15 +438,13 @@ fn measure_matrix(sh: &Shell, plan: &Plan, root: &Path) -> anyhow::Result<Option
         .with_context(|| format!("loading {}", source.display()))?
         .migrations
         .len();
-    let run = |pg: &str| -> anyhow::Result<f64> {
+    let run = async |pg: &str| -> anyhow::Result<f64> {
         let started = Instant::now();
-        let output = cmd!(
+        let output = child::output(cmd!(
             sh,
             "{exe} migrate-test --backend native --pg {pg} --ladder --format json"
-        )
-        .quiet()
-        .ignore_status()
-        .output()?;
+        ))
+        .await?;
         let wall = started.elapsed().as_secs_f64() * 1000.0;
         ensure!(
             output.status.success(),
@@ -421,8 +456,8 @@ fn measure_matrix(sh: &Shell, plan: &Plan, root: &Path) -> anyhow::Result<Option
     };
     let (mut one, mut all) = (Vec::new(), Vec::new());
     for _ in 0..plan.reps {
-        one.push(run(&one_major.to_string())?);
-        all.push(run("all")?);
+        one.push(run(&one_major.to_string()).await?);
+        all.push(run("all").await?);
     }
     eprintln!(
         "bench: matrix of {} majors {}, one major {}",
@@ -526,7 +561,7 @@ impl Samples {
 
 /// Peak memory of `cargo xtask migrate-test` as its own process: this very binary, with the
 /// same server binaries, printing its `VmHWM` at exit.
-fn measure_memory(
+async fn measure_memory(
     sh: &Shell,
     plan: &Plan,
     histories: &[(u32, PathBuf, migtest_migrations::MigrationSet)],
@@ -535,15 +570,15 @@ fn measure_memory(
     let mut results = Vec::new();
     for (size, dir, _) in histories {
         let started = Instant::now();
-        let output = cmd!(
-            sh,
-            "{exe} migrate-test --backend native --source {dir} --ladder --no-smoke --format json"
+        let output = child::output(
+            cmd!(
+                sh,
+                "{exe} migrate-test --backend native --source {dir} --ladder --no-smoke --format json"
+            )
+            .env(crate::PEAK_RSS_ENV, "1")
+            .env("PG_BIN", &plan.binaries.bin_dir),
         )
-        .env(crate::PEAK_RSS_ENV, "1")
-        .env("PG_BIN", &plan.binaries.bin_dir)
-        .quiet()
-        .ignore_status()
-        .output()?;
+        .await?;
         let wall = started.elapsed().as_secs_f64() * 1000.0;
         let stderr = String::from_utf8_lossy(&output.stderr);
         ensure!(

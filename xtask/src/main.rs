@@ -32,13 +32,17 @@ fn main() -> ExitCode {
 }
 
 /// Runs one of this workspace's own commands: 0 when it did its job, 2 (a tool error, as for
-/// migtest's commands) when it could not.
+/// migtest's commands) when it could not, 130 when a signal stopped it.
 fn project_command(run: impl FnOnce(&xshell::Shell) -> anyhow::Result<()>) -> ExitCode {
     match xshell::Shell::new()
         .map_err(anyhow::Error::from)
         .and_then(|sh| run(&sh))
     {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.is::<bench::Interrupted>() => {
+            eprintln!("{error}");
+            migtest_cli::exit(migtest_cli::ExitCode::Interrupted)
+        }
         Err(error) => {
             eprintln!("error: {error:#}");
             migtest_cli::exit(migtest_cli::ExitCode::ToolError)

@@ -22,7 +22,7 @@ use clap::Parser;
 
 pub use flags::{Format, MigrateTest};
 pub use migrate_new::{MigrateNew, migrate_new};
-pub use migrate_test::migrate_test;
+pub use migrate_test::{interrupted, migrate_test};
 pub use migtest_report::ExitCode;
 pub use pg_image::PgImage;
 pub use pg_install::PgInstall;

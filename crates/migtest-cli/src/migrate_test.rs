@@ -235,7 +235,10 @@ fn render_report(outcome: &Outcome, format: Format) -> std::io::Result<()> {
     out.flush()
 }
 
-async fn interrupted() {
+/// Resolves when the process receives SIGINT (Ctrl-C) or SIGTERM; never, if the handlers cannot
+/// be installed. A command that races its work against this and drops the work on a signal
+/// stops every server the work started.
+pub async fn interrupted() {
     use tokio::signal::unix::{SignalKind, signal};
     let (Ok(mut interrupt), Ok(mut terminate)) = (
         signal(SignalKind::interrupt()),
