@@ -299,19 +299,27 @@ async fn measure_in_process(
             .await?
             .pop()
             .unwrap_or_default();
+        lab.settle(&database).await?;
+        let (settled, _) = lab
+            .captures(&[&database], plan.captures)
+            .await?
+            .pop()
+            .unwrap_or_default();
         lab.drop_database(database).await?;
         ensure!(
             counted == tables,
             "the schema of {tables} tables has {counted}"
         );
         eprintln!(
-            "bench: snapshot of {tables} tables: {}",
-            report::millis(Stat::of(captures.clone()).median)
+            "bench: snapshot of {tables} tables: {}, settled {}",
+            report::millis(Stat::of(captures.clone()).median),
+            report::millis(Stat::of(settled.clone()).median)
         );
         by_size.push(SnapshotBySize {
             tables,
             migrations: migrations.len(),
             capture: Stat::of(captures),
+            settled: Some(Stat::of(settled)),
         });
     }
 

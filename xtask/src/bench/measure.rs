@@ -249,6 +249,15 @@ impl Lab {
         Ok(database)
     }
 
+    /// `VACUUM (ANALYZE)` of `database`: what autovacuum would do to the new catalog rows, done
+    /// now so that it does not run during a measurement.
+    pub async fn settle(&self, database: &Database) -> anyhow::Result<()> {
+        let mut conn = self.options(database).connect().await?;
+        sqlx::raw_sql("VACUUM (ANALYZE)").execute(&mut conn).await?;
+        conn.close().await?;
+        Ok(())
+    }
+
     /// A snapshot `count` times on each database, read as the engine reads it (a
     /// `SnapshotReader` and the session the migrations would run on), alternating between the
     /// databases so that a change in the machine's load falls on all alike, after one capture
