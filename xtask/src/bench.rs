@@ -10,7 +10,7 @@ mod report;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, ensure};
+use anyhow::{Context, bail, ensure};
 use migtest_runner::pg::{self, PgBinaries};
 use xshell::{Shell, cmd};
 
@@ -94,7 +94,7 @@ impl Bench {
             }
         });
         drop(runtime);
-        let mut results = measured.ok_or(Interrupted)??;
+        let mut results = measured.ok_or(Interrupted::Measuring)??;
         results.commit = git(sh, &["rev-parse", "--short=12", "HEAD"]);
         results.dirty = git(sh, &["status", "--porcelain", "--untracked-files=no"])
             .is_some_and(|s| !s.is_empty());
@@ -152,11 +152,21 @@ impl Bench {
 
 /// The bench was stopped by SIGINT or SIGTERM before it finished; it wrote no results.
 #[derive(Debug)]
-pub struct Interrupted;
+pub enum Interrupted {
+    /// While measuring: its servers were stopped.
+    Measuring,
+    /// While the bench re-run in release measured; that one said what it stopped.
+    InRelease,
+}
 
 impl std::fmt::Display for Interrupted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("interrupted: the benchmark's servers were stopped and their files removed")
+        match self {
+            Self::Measuring => f.write_str(
+                "interrupted: the benchmark's servers were stopped and their files removed",
+            ),
+            Self::InRelease => f.write_str("interrupted"),
+        }
     }
 }
 
@@ -182,13 +192,26 @@ fn rerun_in_release(sh: &Shell) -> anyhow::Result<()> {
         "bench: measuring optimised code: cargo run --release --package xtask -- {}",
         args.join(" ")
     );
-    cmd!(
+    let rerun = cmd!(
         sh,
         "{cargo} run --release --quiet --package xtask -- {args...}"
-    )
-    .quiet()
-    .run()?;
-    Ok(())
+    );
+    // `cargo run` replaces itself with the program, so a signal passed on reaches the bench.
+    let status = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(async {
+            tokio::select! {
+                status = child::status(rerun) => Some(status),
+                () = migtest_cli::interrupted() => None,
+            }
+        })
+        .ok_or(Interrupted::InRelease)??;
+    match status.code() {
+        Some(0) => Ok(()),
+        Some(130) => Err(Interrupted::InRelease.into()),
+        _ => bail!("the bench in release ended with {status}"),
+    }
 }
 
 fn profile() -> &'static str {

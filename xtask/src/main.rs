@@ -40,7 +40,9 @@ fn project_command(run: impl FnOnce(&xshell::Shell) -> anyhow::Result<()>) -> Ex
     {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if error.is::<bench::Interrupted>() => {
-            eprintln!("{error}");
+            if matches!(error.downcast_ref(), Some(bench::Interrupted::Measuring)) {
+                eprintln!("{error}");
+            }
             migtest_cli::exit(migtest_cli::ExitCode::Interrupted)
         }
         Err(error) => {

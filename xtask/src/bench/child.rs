@@ -1,9 +1,9 @@
-//! The bench's `migrate-test` children. Each runs as its own process, so that its memory and wall
-//! time are its own; if the bench is interrupted while one runs, the child is told to stop as a
+//! The bench's children: `migrate-test` runs, each its own process so that its memory and wall
+//! time are its own, and the bench itself re-run in release. If the bench is interrupted while one runs, the child is told to stop as a
 //! user's Ctrl-C would tell it, and waited for, so that it stops its server and removes its files
 //! before the bench exits.
 
-use std::process::{Output, Stdio};
+use std::process::{ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill};
@@ -12,6 +12,14 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 
 /// How long an interrupted child may take to clean up before it is killed.
 const CLEAN_UP: Duration = Duration::from_secs(30);
+
+/// Runs `command` to its end with the bench's own stdin, stdout and stderr. Dropped before then,
+/// the future passes SIGTERM on to the child and waits for it to exit.
+pub async fn status(command: xshell::Cmd<'_>) -> anyhow::Result<ExitStatus> {
+    let mut child =
+        Child(tokio::process::Command::from(std::process::Command::from(command)).spawn()?);
+    Ok(child.0.wait().await?)
+}
 
 /// Runs `command` to its end with its output captured. Dropped before then, the future passes
 /// SIGTERM on to the child and waits for it to exit.

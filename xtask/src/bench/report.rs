@@ -457,7 +457,8 @@ pub fn markdown(r: &Results) -> String {
          `cargo xtask bench` therefore re-runs itself as `cargo run --release --package xtask -- bench ...` \
          before measuring (`--as-built` measures the build at hand instead, and the results say which profile \
          they come from). The first release build of the workspace takes a few minutes. A full run takes \
-         tens of minutes, most of it in the pg_dump loop at 1,000 migrations.\n"
+         tens of minutes, most of it in the pg_dump loop at 1,000 migrations. Ctrl-C or SIGTERM stops it \
+         cleanly: the servers it started stop, their files go, no results are written, and it exits 130.\n"
     );
 
     let _ = writeln!(o, "## What is measured\n");
