@@ -1,7 +1,7 @@
 //! The bench's children: `migrate-test` runs, each its own process so that its memory and wall
-//! time are its own, and the bench itself re-run in release. If the bench is interrupted while one runs, the child is told to stop as a
-//! user's Ctrl-C would tell it, and waited for, so that it stops its server and removes its files
-//! before the bench exits.
+//! time are its own, and the bench itself re-run in release. If the bench is interrupted while
+//! one runs, the child is told to stop as a user's Ctrl-C would tell it, and waited for, so that
+//! it stops its servers and removes their files before the bench exits.
 
 use std::process::{ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
