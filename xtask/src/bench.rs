@@ -87,12 +87,8 @@ impl Bench {
         // On SIGINT or SIGTERM the measurements are dropped where they stand: the servers they
         // started stop and their files go, and a `migrate-test` child gets the signal passed on
         // and is waited for.
-        let measured = runtime.block_on(async {
-            tokio::select! {
-                results = measure_all(sh, &plan, &histories, root) => Some(results),
-                () = migtest_cli::interrupted() => None,
-            }
-        });
+        let measured =
+            runtime.block_on(unless_interrupted(measure_all(sh, &plan, &histories, root)));
         drop(runtime);
         let mut results = measured.ok_or(Interrupted::Measuring)??;
         results.commit = git(sh, &["rev-parse", "--short=12", "HEAD"]);
@@ -172,6 +168,15 @@ impl std::fmt::Display for Interrupted {
 
 impl std::error::Error for Interrupted {}
 
+/// `work`'s result, or `None` when SIGINT or SIGTERM came first; `work` is then dropped where it
+/// stands, which stops what it started.
+async fn unless_interrupted<T>(work: impl Future<Output = T>) -> Option<T> {
+    tokio::select! {
+        result = work => Some(result),
+        () = migtest_cli::interrupted() => None,
+    }
+}
+
 async fn measure_all(
     sh: &Shell,
     plan: &Plan,
@@ -200,12 +205,7 @@ fn rerun_in_release(sh: &Shell) -> anyhow::Result<()> {
     let status = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
-        .block_on(async {
-            tokio::select! {
-                status = child::status(rerun) => Some(status),
-                () = migtest_cli::interrupted() => None,
-            }
-        })
+        .block_on(unless_interrupted(child::status(rerun)))
         .ok_or(Interrupted::InRelease)??;
     match status.code() {
         Some(0) => Ok(()),
